@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// wpsn-docker: the app generator without Yeoman for non-interactive runs (fast start),
+// and through Yeoman's environment when it has to ask questions on a terminal.
+import { parseArgs } from 'node:util';
+import { ConflictError, InputError } from '../core/errors.ts';
+import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
+import { conflictsOf } from '../core/plan.ts';
+import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../core/project.ts';
+import { applyPlan, writes } from '../core/write.ts';
+import { packageVersion } from '../core/templates.ts';
+
+const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
+
+/** Words reserved for commands; a directory of that name is written as a path (./deploy). */
+const COMMANDS: Record<string, string> = {
+  verify: 'check that the running stack of this project is up and healthy',
+  registry: 'add, remove or regenerate registry push scripts',
+  deploy: 'add, remove or regenerate deploy configs per cloud target',
+  bundle: 'save every image the stack needs into an offline archive',
+  doctor: 'check that this machine can run the stack',
+};
+
+function usage(): string {
+  const rows: Array<[string, string]> = [];
+  for (const o of ANSWER_OPTIONS) {
+    const value = o.kind === 'boolean' ? '' : o.choices ? ` <${o.choices.join('|')}>` : o.kind === 'number' ? ' <port>' : ' <value>';
+    rows.push([`--${o.flag}${value}`, o.description]);
+  }
+  for (const o of CONTROL_OPTIONS) {
+    rows.push([`${o.alias ? `-${o.alias}, ` : ''}--${o.flag}${o.kind === 'string' ? ' <file>' : ''}`, o.description]);
+  }
+  rows.push(['-h, --help', 'show this help'], ['--version', 'print the version']);
+  const width = Math.max(...rows.map(([a]) => a.length)) + 2;
+  const commands = Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(width - 2)}${text}`);
+  return [
+    'Usage: wpsn-docker [directory] [options]',
+    '       wpsn-docker <command> [options]',
+    '',
+    'Scaffolds a Dockerfile, a docker-compose.yml with Redis (and optionally a database),',
+    'secrets and docs into the directory (default: the current one). Runs without questions',
+    'with --yes, or when standard input is not a terminal.',
+    '',
+    'Options:',
+    ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),
+    '',
+    'Commands (a directory with one of these names is written as a path, such as ./deploy):',
+    ...commands,
+    '',
+    'Exit codes: 0 done (also when nothing changed), 2 invalid input or usage,',
+    '3 generated files you edited stand in the way of a --yes run (see --force).',
+  ].join('\n');
+}
+
+function parse(argv: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const o of ANSWER_OPTIONS) options[o.flag] = { type: o.kind === 'boolean' ? 'boolean' : 'string' };
+  for (const o of CONTROL_OPTIONS) options[o.flag] = { type: o.kind, ...(o.alias ? { short: o.alias } : {}) };
+  options['help'] = { type: 'boolean', short: 'h' };
+  options['version'] = { type: 'boolean' };
+  options['skip-install'] = { type: 'boolean' };
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+}
+
+function runCommand(name: string, argv: string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`Usage: wpsn-docker ${name} [options]\n\n${COMMANDS[name]}.\nThis command is reserved; this version of generator-wpsn-docker does not provide it yet.\n`);
+    return EXIT.ok;
+  }
+  process.stderr.write(`wpsn-docker: the command "${name}" is not available in version ${packageVersion()} yet (reserved). To scaffold into a directory named ${name}, write it as a path: ./${name}\n`);
+  return EXIT.usage;
+}
+
+async function interactive(dir: string, values: Record<string, unknown>): Promise<number> {
+  const { runInteractive } = await import('../generators/app/run-interactive.ts');
+  return runInteractive(dir, values);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  if (first !== undefined && first in COMMANDS) return runCommand(first, argv.slice(1));
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    process.stderr.write(`wpsn-docker: ${(error as Error).message}\nRun wpsn-docker --help for the options.\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values['help']) {
+    process.stdout.write(`${usage()}\n`);
+    return EXIT.ok;
+  }
+  if (values['version']) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    process.stderr.write(`wpsn-docker: one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  const dir = positionals[0] ?? '.';
+  if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) return interactive(dir, values);
+
+  const inputs = readInputs(dir, values);
+  const spec = resolveInputs(inputs);
+  const prepared = preparePlan(inputs, spec);
+  const conflicts = conflictsOf(prepared.plan);
+  if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
+  for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
+  const yoRc = nextYoRc(inputs, prepared);
+  applyPlan(dir, prepared.plan, yoRc);
+  report(dir, prepared.plan.entries, yoRc.changed);
+  return EXIT.ok;
+}
+
+function report(dir: string, entries: ReturnType<typeof preparePlan>['plan']['entries'], yoRcChanged: boolean): void {
+  const lines: string[] = [];
+  for (const e of entries) {
+    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : e.action === 'keep' || e.action === 'keep-removed' ? 'keep' : undefined;
+    if (label) lines.push(`${label.padStart(10)} ${e.path}`);
+  }
+  if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);
+  if (lines.length === 0) lines.push('up to date: nothing changed');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
+    const cd = dir === '.' ? '' : `cd ${dir} && `;
+    process.stdout.write(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)\n`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof InputError) {
+      process.stderr.write(`wpsn-docker: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else if (error instanceof ConflictError) {
+      process.stderr.write(`wpsn-docker: ${error.message}\n`);
+      process.exitCode = EXIT.conflict;
+    } else {
+      process.stderr.write(`wpsn-docker: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = EXIT.failure;
+    }
+  },
+);

@@ -1,0 +1,263 @@
+// The derived model: every name, reference and number the renderers need, computed
+// once from a valid StackSpec. Templates only read these values.
+import { isIPv6 } from 'node:net';
+import { DEFAULT_DATABASE_IMAGES, type DatabaseKind, type Language, type PackageManager } from '../schema/defaults.ts';
+import { parseImageReference, repositoryBaseName } from '../schema/image-ref.ts';
+import type { StackSpec } from '../schema/stack.ts';
+
+export interface SecretModel {
+  /** Compose secret name, also the file name under /run/secrets. */
+  name: string;
+  /** Path of the file in the project. */
+  file: string;
+  /** How the secret is made: a random password, or the Redis ACL derived from one. */
+  source: { kind: 'random' } | { kind: 'redis-acl'; from: string };
+}
+
+export interface InstallModel {
+  /** Files that key the dependency layer. */
+  manifests: string[];
+  lockfile: string;
+  /** Command that installs production dependencies from the lockfile. */
+  installProd: string;
+  /** Command that installs every dependency (for a build stage). */
+  installAll: string;
+  cacheTarget: string;
+  /** Enables the package manager before installing (corepack for pnpm and yarn). */
+  setup: string | undefined;
+  runScript: string;
+}
+
+export interface DatabaseModel {
+  kind: Exclude<DatabaseKind, 'none'>;
+  label: string;
+  service: string;
+  image: string;
+  volume: string;
+  dataDir: string;
+  port: number;
+  name: string;
+  user: string;
+  environment: Record<string, string>;
+  healthcheck: string[];
+  secrets: string[];
+  /** The URL the app is given (no password: that comes from DATABASE_PASSWORD_FILE). */
+  url: string;
+}
+
+export interface StackModel {
+  spec: StackSpec;
+  projectName: string;
+  lang: Language;
+  app: {
+    service: string;
+    /** The image name `docker compose build` gives the app service. */
+    localImage: string;
+    baseImage: string;
+    baseIsOfficialNode: boolean;
+    user: string;
+    port: number;
+    hostPort: number;
+    bind: string;
+    /** Compose short syntax, such as 127.0.0.1:3000:3000. */
+    publish: string;
+    localUrl: string;
+    command: string[];
+    healthPath: string;
+    healthProbeUrl: string;
+    /** Exec-form HEALTHCHECK: Node's own fetch, so the image needs no curl or wget. */
+    healthcheck: string[];
+    packageManager: PackageManager;
+    install: InstallModel;
+    buildScript: string | undefined;
+    environment: Record<string, string>;
+    secrets: string[];
+  };
+  redis: {
+    service: string;
+    image: string;
+    volume: string;
+    persistence: 'aof' | 'rdb' | 'none';
+    user: string;
+    command: string[];
+    healthcheck: string[];
+    secrets: string[];
+  };
+  database: DatabaseModel | undefined;
+  networks: { frontend: string; backend: string };
+  volumes: string[];
+  secrets: SecretModel[];
+  /** Scaffold the sample app (the destination had no package.json when first generated). */
+  sampleApp: boolean;
+}
+
+export interface ModelContext {
+  sampleApp: boolean;
+}
+
+const INSTALL: Record<PackageManager, InstallModel> = {
+  npm: {
+    manifests: ['package.json', 'package-lock.json'],
+    lockfile: 'package-lock.json',
+    installProd: 'npm ci --omit=dev --no-audit --no-fund',
+    installAll: 'npm ci --no-audit --no-fund',
+    cacheTarget: '/root/.npm',
+    setup: undefined,
+    runScript: 'npm run',
+  },
+  pnpm: {
+    manifests: ['package.json', 'pnpm-lock.yaml'],
+    lockfile: 'pnpm-lock.yaml',
+    installProd: 'pnpm install --frozen-lockfile --prod',
+    installAll: 'pnpm install --frozen-lockfile',
+    cacheTarget: '/root/.local/share/pnpm/store',
+    setup: 'corepack enable pnpm',
+    runScript: 'pnpm run',
+  },
+  yarn: {
+    manifests: ['package.json', 'yarn.lock'],
+    lockfile: 'yarn.lock',
+    installProd: 'yarn install --frozen-lockfile --production=true',
+    installAll: 'yarn install --frozen-lockfile',
+    cacheTarget: '/usr/local/share/.cache/yarn',
+    setup: 'corepack enable yarn',
+    runScript: 'yarn run',
+  },
+};
+
+const SECRETS_DIR = 'secrets';
+const secretFile = (name: string): string => `${SECRETS_DIR}/${name}`;
+
+function deriveDatabase(spec: StackSpec): DatabaseModel | undefined {
+  const db = spec.database;
+  if (db.kind === 'none') return undefined;
+  const image = db.image ?? DEFAULT_DATABASE_IMAGES[db.kind];
+  const common = { kind: db.kind, service: 'db', image, volume: db.volume, name: db.name, user: db.user };
+  if (db.kind === 'postgres') {
+    return {
+      ...common,
+      label: 'PostgreSQL',
+      dataDir: '/var/lib/postgresql/data',
+      port: 5432,
+      environment: {
+        POSTGRES_DB: db.name,
+        POSTGRES_USER: db.user,
+        POSTGRES_PASSWORD_FILE: '/run/secrets/db_password',
+      },
+      healthcheck: ['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}" -h 127.0.0.1 || exit 1'],
+      secrets: ['db_password'],
+      url: `postgres://${db.user}@db:5432/${db.name}`,
+    };
+  }
+  const prefix = db.kind === 'mysql' ? 'MYSQL' : 'MARIADB';
+  const healthcheck =
+    db.kind === 'mysql'
+      ? ['CMD-SHELL', 'MYSQL_PWD="$$(cat /run/secrets/db_password)" mysqladmin ping -h 127.0.0.1 -u "$${MYSQL_USER}" --silent || exit 1']
+      : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'];
+  return {
+    ...common,
+    label: db.kind === 'mysql' ? 'MySQL' : 'MariaDB',
+    dataDir: '/var/lib/mysql',
+    port: 3306,
+    environment: {
+      [`${prefix}_DATABASE`]: db.name,
+      [`${prefix}_USER`]: db.user,
+      [`${prefix}_PASSWORD_FILE`]: '/run/secrets/db_password',
+      [`${prefix}_ROOT_PASSWORD_FILE`]: '/run/secrets/db_root_password',
+    },
+    healthcheck,
+    secrets: ['db_password', 'db_root_password'],
+    url: `mysql://${db.user}@db:3306/${db.name}`,
+  };
+}
+
+export function deriveModel(spec: StackSpec, context: ModelContext): StackModel {
+  const { app, redis, networks } = spec;
+  const baseRef = parseImageReference(app.baseImage);
+  const baseIsOfficialNode =
+    baseRef.ok && repositoryBaseName(baseRef.ref) === 'node' && ['node', 'library/node'].includes(baseRef.ref.path) &&
+    (baseRef.ref.domain === undefined || baseRef.ref.domain === 'docker.io');
+  const bindHost = isIPv6(app.bind) ? `[${app.bind}]` : app.bind;
+  const localHost = app.bind === '0.0.0.0' || app.bind === '::' ? '127.0.0.1' : app.bind;
+  const localHostUrl = isIPv6(localHost) ? `[${localHost}]` : localHost;
+  const database = deriveDatabase(spec);
+
+  const redisPersistence: Record<typeof redis.persistence, string[]> = {
+    aof: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
+    rdb: ['--appendonly', 'no', '--save', '60 1'],
+    none: ['--appendonly', 'no', '--save', ''],
+  };
+
+  const secrets: SecretModel[] = [
+    { name: 'redis_password', file: secretFile('redis_password'), source: { kind: 'random' } },
+    { name: 'redis_acl', file: secretFile('redis.acl'), source: { kind: 'redis-acl', from: 'redis_password' } },
+  ];
+  for (const name of database?.secrets ?? []) {
+    secrets.push({ name, file: secretFile(name), source: { kind: 'random' } });
+  }
+
+  const appEnv: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(app.port),
+    HEALTH_PATH: app.healthPath,
+    REDIS_URL: 'redis://redis:6379',
+    REDIS_PASSWORD_FILE: '/run/secrets/redis_password',
+  };
+  const appSecrets = ['redis_password'];
+  if (database) {
+    appEnv['DATABASE_URL'] = database.url;
+    appEnv['DATABASE_PASSWORD_FILE'] = '/run/secrets/db_password';
+    appSecrets.push('db_password');
+  }
+
+  return {
+    spec,
+    projectName: spec.projectName,
+    lang: spec.lang,
+    app: {
+      service: 'app',
+      localImage: `${spec.projectName}-app`,
+      baseImage: app.baseImage,
+      baseIsOfficialNode,
+      // The official Node images have a `node` user (uid 1000); other bases get a numeric uid.
+      user: baseIsOfficialNode ? 'node' : '1000:1000',
+      port: app.port,
+      hostPort: app.hostPort,
+      bind: app.bind,
+      publish: `${bindHost}:${app.hostPort}:${app.port}`,
+      localUrl: `http://${localHostUrl}:${app.hostPort}`,
+      command: app.command,
+      healthPath: app.healthPath,
+      healthProbeUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
+      healthcheck: [
+        'node',
+        '-e',
+        `fetch(${JSON.stringify(`http://127.0.0.1:${app.port}${app.healthPath}`).replaceAll('"', "'")}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+      ],
+      packageManager: app.packageManager,
+      install: INSTALL[app.packageManager],
+      buildScript: app.buildScript,
+      environment: appEnv,
+      secrets: appSecrets,
+    },
+    redis: {
+      service: 'redis',
+      image: redis.image,
+      volume: redis.volume,
+      persistence: redis.persistence,
+      // uid:gid of the `redis` user in the official image: no root, no entrypoint chown needed.
+      user: '999:999',
+      command: ['redis-server', '--aclfile', '/run/secrets/redis_acl', '--dir', '/data', ...redisPersistence[redis.persistence]],
+      healthcheck: [
+        'CMD-SHELL',
+        'REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning ping | grep -q PONG',
+      ],
+      secrets: ['redis_acl', 'redis_password'],
+    },
+    database,
+    networks: { frontend: networks.frontend, backend: networks.backend },
+    volumes: database ? [redis.volume, database.volume] : [redis.volume],
+    secrets,
+    sampleApp: context.sampleApp,
+  };
+}

@@ -1,0 +1,40 @@
+// Every file the app generator writes, as pure data: path -> content and how a
+// re-run treats it. No file system access here.
+import type { StackModel } from '../model.ts';
+import { renderTemplate } from '../templates.ts';
+import { COMPOSE_FILE, renderCompose } from './compose.ts';
+
+/**
+ * - generated: tracked by hash; updated when untouched, a conflict when edited.
+ * - starter: the sample app; updated when untouched, kept quietly when edited (it is the user's app now).
+ * - block: a marked block inside a file the user may own (.gitignore); only the block is managed.
+ */
+export type FileKind = 'generated' | 'starter' | 'block';
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+  kind: FileKind;
+  /** File mode, for executable scripts. */
+  mode?: number;
+}
+
+export function renderAppFiles(model: StackModel): RenderedFile[] {
+  const files: RenderedFile[] = [
+    { path: 'Dockerfile', content: renderTemplate('app/Dockerfile.ejs', model), kind: 'generated' },
+    { path: COMPOSE_FILE, content: renderCompose(model), kind: 'generated' },
+    { path: '.dockerignore', content: renderTemplate('app/dockerignore.ejs', model), kind: 'generated' },
+    { path: '.gitignore', content: renderTemplate('app/gitignore-block.ejs', model), kind: 'block' },
+    { path: '.gitattributes', content: renderTemplate('app/gitattributes.ejs', model), kind: 'generated' },
+    { path: '.env.example', content: renderTemplate('app/env.example.ejs', model), kind: 'generated' },
+    { path: 'README.Docker.md', content: renderTemplate(`app/README.Docker.${model.lang}.md.ejs`, model), kind: 'generated' },
+  ];
+  if (model.sampleApp) {
+    files.push(
+      { path: 'server.js', content: renderTemplate('app/sample/server.js.ejs', model), kind: 'starter' },
+      { path: 'package.json', content: renderTemplate('app/sample/package.json.ejs', model), kind: 'starter' },
+      { path: 'package-lock.json', content: renderTemplate('app/sample/package-lock.json.ejs', model), kind: 'starter' },
+    );
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,79 @@
+// What a generated project remembers in .yo-rc.json: the answers, whether the sample
+// app was scaffolded, and a hash of every generated file (to tell untouched files from
+// edited ones on the next run).
+import { InputError } from './errors.ts';
+import { isPlainObject, type Raw } from './spec.ts';
+
+export const YO_RC = '.yo-rc.json';
+export const GENERATOR_KEY = 'generator-wpsn-docker';
+
+export interface GeneratorState {
+  answers: Raw;
+  sampleApp?: boolean;
+  generated?: { version: string; files: Record<string, string> };
+}
+
+export interface YoRc {
+  /** The whole file, other generators' keys included, to write back untouched. */
+  document: Raw;
+  state: GeneratorState | undefined;
+}
+
+/** Parses .yo-rc.json text; a corrupted file is an input error naming it. */
+export function parseYoRc(text: string | undefined): YoRc {
+  if (text === undefined) return { document: {}, state: undefined };
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new InputError([{ field: '(file)', source: YO_RC, rule: `is not valid JSON (${(error as Error).message}); fix or delete it` }]);
+  }
+  if (!isPlainObject(document)) {
+    throw new InputError([{ field: '(root)', source: YO_RC, value: document, rule: 'must be a JSON object' }]);
+  }
+  const raw = document[GENERATOR_KEY];
+  if (raw === undefined) return { document, state: undefined };
+  const problems = [];
+  if (!isPlainObject(raw)) {
+    throw new InputError([{ field: GENERATOR_KEY, source: YO_RC, value: raw, rule: 'must be an object' }]);
+  }
+  const answers = raw['answers'] ?? {};
+  if (!isPlainObject(answers)) problems.push({ field: `${GENERATOR_KEY}.answers`, source: YO_RC, value: answers, rule: 'must be an object of answers' });
+  const sampleApp = raw['sampleApp'];
+  if (sampleApp !== undefined && typeof sampleApp !== 'boolean') problems.push({ field: `${GENERATOR_KEY}.sampleApp`, source: YO_RC, value: sampleApp, rule: 'must be true or false' });
+  const generated = raw['generated'];
+  let files: Record<string, string> = {};
+  let version = '0.0.0';
+  if (generated !== undefined) {
+    if (!isPlainObject(generated) || !isPlainObject(generated['files']) || typeof generated['version'] !== 'string') {
+      problems.push({ field: `${GENERATOR_KEY}.generated`, source: YO_RC, value: generated, rule: 'must be { version: string, files: { path: hash } }' });
+    } else {
+      version = generated['version'];
+      for (const [path, hash] of Object.entries(generated['files'])) {
+        if (typeof hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(hash)) {
+          problems.push({ field: `${GENERATOR_KEY}.generated.files.${path}`, source: YO_RC, value: hash, rule: 'must be a sha256:<64 hex digits> hash' });
+        } else files[path] = hash;
+      }
+    }
+  }
+  if (problems.length) throw new InputError(problems);
+  const state: GeneratorState = { answers: answers as Raw };
+  if (typeof sampleApp === 'boolean') state.sampleApp = sampleApp;
+  if (generated !== undefined) state.generated = { version, files };
+  return { document, state };
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Serialises the state back into the document, deterministically. */
+export function renderYoRc(document: Raw, state: Required<GeneratorState>): string {
+  const out: Raw = { ...document };
+  out[GENERATOR_KEY] = {
+    answers: state.answers,
+    sampleApp: state.sampleApp,
+    generated: { version: state.generated.version, files: sortKeys(state.generated.files) },
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
