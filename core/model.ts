@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import { DEFAULT_DATABASE_IMAGES, type DatabaseKind, type Language, type PackageManager } from '../schema/defaults.ts';
 import { parseImageReference, repositoryBaseName } from '../schema/image-ref.ts';
 import type { StackSpec } from '../schema/stack.ts';
+import { deriveRegistry, type RegistryModel } from './render/registry.ts';
 
 export interface SecretModel {
   /** Compose secret name, also the file name under /run/secrets. */
@@ -43,6 +44,17 @@ export interface DatabaseModel {
   secrets: string[];
   /** The URL the app is given (no password: that comes from DATABASE_PASSWORD_FILE). */
   url: string;
+  /** The image's own tools, as shell text after `docker compose exec [-T] db` (for the README). */
+  tools: {
+    /** The native logical dump tool, such as pg_dump. */
+    dumpTool: string;
+    /** Writes a logical dump of the app's database to stdout. */
+    dump: string;
+    /** An SQL client on the app's database with full rights (reads stdin when it is not a terminal). */
+    client: string;
+    /** SQL that sets the app user's password to the host shell variable NEW_PASSWORD. */
+    setPassword: string;
+  };
 }
 
 export interface StackModel {
@@ -89,6 +101,8 @@ export interface StackModel {
   secrets: SecretModel[];
   /** Scaffold the sample app (the destination had no package.json when first generated). */
   sampleApp: boolean;
+  /** Registry push targets: scripts, workflows, README sections (core/render/registry.ts). */
+  registry: RegistryModel;
 }
 
 export interface ModelContext {
@@ -147,9 +161,18 @@ function deriveDatabase(spec: StackSpec): DatabaseModel | undefined {
       healthcheck: ['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}" -h 127.0.0.1 || exit 1'],
       secrets: ['db_password'],
       url: `postgres://${db.user}@db:5432/${db.name}`,
+      // The image trusts local socket connections, and POSTGRES_USER is a superuser.
+      tools: {
+        dumpTool: 'pg_dump',
+        dump: `pg_dump -U ${db.user} -d ${db.name} --clean --if-exists`,
+        client: `psql -U ${db.user} -d ${db.name} -v ON_ERROR_STOP=1`,
+        setPassword: `ALTER ROLE ${db.user} PASSWORD '$NEW_PASSWORD';`,
+      },
     };
   }
   const prefix = db.kind === 'mysql' ? 'MYSQL' : 'MARIADB';
+  const client = db.kind === 'mysql' ? 'mysql' : 'mariadb';
+  const dumpTool = db.kind === 'mysql' ? 'mysqldump' : 'mariadb-dump';
   const healthcheck =
     db.kind === 'mysql'
       ? ['CMD-SHELL', 'MYSQL_PWD="$$(cat /run/secrets/db_password)" mysqladmin ping -h 127.0.0.1 -u "$${MYSQL_USER}" --silent || exit 1']
@@ -168,6 +191,14 @@ function deriveDatabase(spec: StackSpec): DatabaseModel | undefined {
     healthcheck,
     secrets: ['db_password', 'db_root_password'],
     url: `mysql://${db.user}@db:3306/${db.name}`,
+    // As root, with the password read from the secret inside the container (MariaDB 11
+    // images ship only the mariadb-* client names).
+    tools: {
+      dumpTool,
+      dump: `sh -c 'MYSQL_PWD="$(cat /run/secrets/db_root_password)" exec ${dumpTool} -u root --single-transaction ${db.name}'`,
+      client: `sh -c 'MYSQL_PWD="$(cat /run/secrets/db_root_password)" exec ${client} -u root ${db.name}'`,
+      setPassword: `ALTER USER '${db.user}'@'%' IDENTIFIED BY '$NEW_PASSWORD';`,
+    },
   };
 }
 
@@ -259,5 +290,6 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
     volumes: database ? [redis.volume, database.volume] : [redis.volume],
     secrets,
     sampleApp: context.sampleApp,
+    registry: deriveRegistry(spec, { localImage: `${spec.projectName}-app`, service: 'app' }),
   };
 }
