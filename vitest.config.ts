@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // that drives a real Docker Engine. `npm test` runs both.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {
