@@ -53,7 +53,8 @@ die() {
 }
 
 WORK=$(mktemp -d -p "${TMPDIR:-/var/tmp}" wpsn-test-env.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# --one-file-system: never follow a mount a failed debootstrap might leave in its target.
+trap 'rm -rf --one-file-system "$WORK"' EXIT
 
 MISSING=()
 missing() {
@@ -105,37 +106,26 @@ apt_install() {
 # ---------------------------------------------------------------------------------------------
 # 1 and 4. Host tools: shellcheck, docker-registry, htpasswd (apache2-utils).
 
-ensure_host_tools() {
-  local pkgs=()
-  command -v shellcheck >/dev/null 2>&1 || pkgs+=(shellcheck)
-  command -v docker-registry >/dev/null 2>&1 || pkgs+=(docker-registry)
-  command -v htpasswd >/dev/null 2>&1 || pkgs+=(apache2-utils)
-  if [ ${#pkgs[@]} -gt 0 ]; then
-    if [ "$CHECK" = 1 ]; then
-      missing "Debian packages: ${pkgs[*]}"
-    elif is_debian_like; then
-      apt_install "${pkgs[@]}"
-    else
-      die "install ${pkgs[*]} (shellcheck; a Docker registry 2.x binary named docker-registry; htpasswd) with your package manager"
-    fi
-  fi
-  [ "$CHECK" = 1 ] || quiet_registry_service
+host_tool_packages() {
+  command -v shellcheck >/dev/null 2>&1 || echo shellcheck
+  command -v docker-registry >/dev/null 2>&1 || echo docker-registry
+  command -v htpasswd >/dev/null 2>&1 || echo apache2-utils
 }
 
 # The tests start their own registries on free loopback ports: the packaged service must not
-# hold port 5000. (Without systemd, as on CI, the package starts nothing.)
+# run (and hold port 5000). Without systemd, as on CI, the package starts nothing.
 quiet_registry_service() {
-  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
-    systemctl is-enabled docker-registry >/dev/null 2>&1; then
-    log "disabling the packaged docker-registry service"
-    as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
-  elif pgrep -x docker-registry >/dev/null 2>&1 && [ -x /etc/init.d/docker-registry ] &&
-    pgrep -f '^/usr/bin/docker-registry( serve)? /etc/docker/registry/config.yml' >/dev/null 2>&1; then
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    if systemctl is-enabled docker-registry >/dev/null 2>&1 || systemctl is-active docker-registry >/dev/null 2>&1; then
+      log "disabling the packaged docker-registry service"
+      as_root systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
+  elif [ -x /etc/init.d/docker-registry ] && /etc/init.d/docker-registry status >/dev/null 2>&1; then
     log "stopping the packaged docker-registry service"
     as_root /etc/init.d/docker-registry stop >/dev/null 2>&1 || true
   fi
   if command -v ss >/dev/null 2>&1 && ss -Hltn 'sport = :5000' 2>/dev/null | grep -q .; then
-    log "note: something listens on port 5000 (not started by this script); tests use other ports"
+    log "note: something else listens on port 5000; the tests use other ports"
   fi
 }
 
@@ -191,23 +181,16 @@ trixie_apt_sources() {
   fi
 }
 
-install_engine_packages() {
-  local pkgs=(docker.io docker-cli docker-compose docker-buildx) suffix="" p
+# The apt packages for the engine parts. Debian 12's own docker.io (20.10) has no docker-proxy
+# and no Compose v2, so there they come from Debian 13 (docker.io brings tini: docker-init).
+engine_packages() {
   if is_debian_12; then
-    # Debian 12's docker.io (20.10) has no docker-proxy and no Compose v2: take Debian 13's.
-    trixie_apt_sources
-    suffix=/trixie
+    printf '%s/trixie\n' docker.io docker-cli docker-compose docker-buildx
   elif [ "$(os_field ID)" = ubuntu ]; then
-    pkgs=(docker.io docker-compose-v2 docker-buildx)
+    printf '%s\n' docker.io docker-compose-v2 docker-buildx
+  else
+    printf '%s\n' docker.io docker-cli docker-compose docker-buildx
   fi
-  apt_update
-  local wanted=()
-  for p in "${pkgs[@]}"; do
-    apt-cache show "$p$suffix" >/dev/null 2>&1 ||
-      die "apt has no package $p$suffix here; install a Docker Engine with the Compose v2 and Buildx plugins (https://docs.docker.com/engine/install/) and re-run"
-    wanted+=("$p$suffix")
-  done
-  apt_install "${wanted[@]}"
 }
 
 start_engine() {
@@ -236,38 +219,49 @@ start_engine() {
   die "the Docker Engine did not answer within 60 s (log: $DOCKERD_LOG)"
 }
 
-ensure_engine() {
-  local parts
+# Steps 1, 2 and 4: one apt transaction for whatever is missing, then start the engine.
+ensure_tools_and_engine() {
+  local pkgs=() parts joined p
+  mapfile -t pkgs < <(host_tool_packages)
   parts=$(engine_missing_parts)
-  [ -z "$parts" ] && return 0
+  joined=$(printf '%s' "$parts" | paste -sd, - | sed 's/,/, /g')
   if [ "$CHECK" = 1 ]; then
-    missing "docker: $(printf '%s' "$parts" | paste -sd, - | sed 's/,/, /g')"
+    [ ${#pkgs[@]} -eq 0 ] || missing "packages: ${pkgs[*]}"
+    [ -z "$parts" ] || missing "docker: $joined"
     return 0
   fi
-  if ! is_debian_like; then
-    command -v docker >/dev/null 2>&1 && engine_up &&
-      die "the Docker Engine lacks: $(printf '%s' "$parts" | paste -sd, -). Install the Compose v2 and Buildx plugins (docker-compose-plugin, docker-buildx-plugin) and re-run"
-    die "no usable Docker Engine (missing: $(printf '%s' "$parts" | paste -sd, -)). Install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, with the Compose v2 and Buildx plugins, start it, and re-run"
-  fi
-  if grep -qxv 'running engine' <<<"$parts"; then
-    # Something other than a stopped engine is missing: install the packages.
-    if engine_up && ! pkg_installed docker.io; then
-      die "the running Docker Engine lacks: $(printf '%s' "$parts" | paste -sd, -), and it is not Debian's docker.io: install the Compose v2 and Buildx plugins for it and re-run"
+  if [ -n "$parts" ] && grep -qvx -e 'running engine' -e 'docker-init' <<<"$parts"; then
+    if ! is_debian_like; then
+      engine_up && die "the Docker Engine lacks: $joined. Install its Compose v2 and Buildx plugins (docker-compose-plugin, docker-buildx-plugin) and re-run"
+      die "no usable Docker Engine (missing: $joined). Install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, with the Compose v2 and Buildx plugins, start it, and re-run"
     fi
-    install_engine_packages
+    engine_up && ! pkg_installed docker.io &&
+      die "the running Docker Engine lacks: $joined, and it is not Debian's docker.io: install its Compose v2 and Buildx plugins and re-run"
+    is_debian_12 && trixie_apt_sources
+    mapfile -t -O ${#pkgs[@]} pkgs < <(engine_packages)
   fi
-  if engine_is_local && command -v dockerd >/dev/null 2>&1 && [ -z "$(docker_init_path)" ]; then
-    # dockerd runs docker-init for `docker run --init` and compose `init: true`: tini provides it.
-    apt_install tini
-    if [ -z "$(docker_init_path)" ] && [ -x /usr/bin/tini-static ]; then
-      as_root mkdir -p /usr/libexec/docker
-      as_root ln -sf /usr/bin/tini-static /usr/libexec/docker/docker-init
-    fi
-    [ -n "$(docker_init_path)" ] || die "no docker-init after installing tini"
+  # dockerd runs docker-init for `docker run --init` and compose `init: true`: tini provides it.
+  grep -qx 'docker-init' <<<"$parts" && pkgs+=(tini)
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    is_debian_like || die "install these with your package manager and re-run: ${pkgs[*]} (docker-registry: a Docker registry 2.x binary; apache2-utils: htpasswd)"
+    apt_update
+    for p in "${pkgs[@]}"; do
+      apt-cache show "$p" >/dev/null 2>&1 ||
+        die "apt knows no package $p here; install it (for the engine: Docker Engine with the Compose v2 and Buildx plugins, https://docs.docker.com/engine/install/) and re-run"
+    done
+    apt_install "${pkgs[@]}"
+  fi
+  quiet_registry_service
+  if engine_is_local && command -v dockerd >/dev/null 2>&1 && [ -z "$(docker_init_path)" ] && [ -x /usr/bin/tini-static ]; then
+    as_root mkdir -p /usr/libexec/docker
+    as_root ln -sf /usr/bin/tini-static /usr/libexec/docker/docker-init
   fi
   engine_up || start_engine
-  compose_ok || die "docker compose does not work with $(command -v docker) (plugin dirs: /usr/libexec/docker/cli-plugins, ~/.docker/cli-plugins)"
+  compose_ok || die "docker compose does not work with $(command -v docker) (Debian puts the plugin in /usr/libexec/docker/cli-plugins)"
   buildx_ok || die "docker buildx does not work with $(command -v docker)"
+  if engine_is_local && command -v dockerd >/dev/null 2>&1 && [ -z "$(docker_init_path)" ]; then
+    die "no docker-init for the engine (it comes with tini)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +303,7 @@ build_debian_standin() {
       --change 'CMD ["bash"]' \
       --change "LABEL $DESCRIPTION_LABEL=\"local stand-in built by scripts/test-env.sh: Debian 12 (bookworm) minbase from debootstrap with the official slim image's configuration; not the official debian image\"" \
       - "$tag" >/dev/null
-  as_root rm -rf "$rootfs"
+  as_root rm -rf --one-file-system "$rootfs"
 }
 
 build_node_standin() {
@@ -385,10 +379,10 @@ ensure_images() {
 # ---------------------------------------------------------------------------------------------
 
 summary() {
-  local elapsed_ms=$((($(date +%s%N) - START_NS) / 1000000)) image
+  local elapsed_ms image
   echo "== test environment ($([ "$CHECK" = 1 ] && echo check || echo ready)) =="
-  printf '%-13s %s\n' "shellcheck" "$(shellcheck --version 2>/dev/null | sed -n 's/^version: //p' || true)"
-  printf '%-13s %s\n' "docker CLI" "$(command -v docker || true) $(docker version --format '{{.Client.Version}}' 2>/dev/null || true)"
+  printf '%-13s %s\n' "shellcheck" "$(shellcheck --version 2>/dev/null | sed -n 's/^version: //p' | grep . || echo none)"
+  printf '%-13s %s\n' "docker CLI" "$(command -v docker || echo none) $(docker version --format '{{.Client.Version}}' 2>/dev/null || true)"
   if engine_up; then
     printf '%-13s %s\n' "engine" "$(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null) at $(docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || echo "${DOCKER_HOST:-?}")"
     printf '%-13s %s\n' "compose" "$(docker compose version --short 2>/dev/null || echo none)"
@@ -406,11 +400,11 @@ summary() {
     printf '%-13s %s\n' "engine" "not reachable"
   fi
   printf '%-13s %s\n' "registry" "$(command -v docker-registry || echo none), htpasswd: $(command -v htpasswd || echo none)"
+  elapsed_ms=$((($(date +%s%N) - START_NS) / 1000000))
   printf '%-13s %d.%03d s\n' "total time" $((elapsed_ms / 1000)) $((elapsed_ms % 1000))
 }
 
-ensure_host_tools
-ensure_engine
+ensure_tools_and_engine
 ensure_images
 summary
 if [ ${#MISSING[@]} -gt 0 ]; then
