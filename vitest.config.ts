@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          globalSetup: ['test/unit/helpers/build.ts'],
           include: ['test/**/*.test.ts'],
           exclude: ['test/live/**'],
           testTimeout: 60_000,
