@@ -1,0 +1,485 @@
+// The generated stack on a real Docker Engine: built and started with `docker compose`,
+// then checked through the engine's API (dockerode), over HTTP on the published port,
+// and with `wpsn-docker verify`. Steps run in order on one stack per variant; a failing
+// step's message ends with the services' last log lines. Figures are printed as
+// "figure: ..." lines.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DATABASE_IMAGES, DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
+import { BIN, buildDistLocked } from '../unit/helpers/build.ts';
+import { docker, execIn, projectContainers, projectNetworks, projectVolumes, PROJECT_LABEL, serviceContainer, topProcesses } from './helpers/docker.ts';
+import { banner, imageAvailable, liveGate } from './helpers/engine.ts';
+import { describeRun, run, sleep, until } from './helpers/run.ts';
+import { compose, composeOk, generateStack, get, hit, removeStack, step, verify, type Stack, type StackOptions } from './helpers/stack.ts';
+
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const figure = (text: string): void => console.log(`figure: ${text}`);
+
+/** Seconds from a container's start to its first passing health check (from the engine's health log). */
+function startToHealthyMs(info: Awaited<ReturnType<typeof serviceContainer>>): number | undefined {
+  const firstOk = info.State.Health?.Log?.find((l) => l.ExitCode === 0);
+  if (!firstOk) return undefined;
+  return Date.parse(firstOk.End) - Date.parse(info.State.StartedAt);
+}
+
+function stackSuite(options: StackOptions): void {
+  const db = options.database !== 'none';
+  const services = ['app', 'redis', ...(db ? ['db'] : [])];
+  const title = db ? `--database ${options.database}` : 'default stack (app + redis, sample app)';
+
+  describe(`live: ${title}`, () => {
+    let stack: Stack | undefined;
+    let lastHits = 0;
+    const figures: string[] = [];
+    const note = (text: string) => {
+      figures.push(text);
+      figure(`[${options.database === 'none' ? 'default' : options.database}] ${text}`);
+    };
+    const s = (): Stack => {
+      if (!stack) throw new Error('the stack was not generated (see the beforeAll error)');
+      return stack;
+    };
+
+    beforeAll(async () => {
+      buildDistLocked();
+      for (const image of [DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE]) {
+        const a = imageAvailable(image);
+        if (!a.available) throw new Error(`the base image ${image} is not available (${a.how}): run bash scripts/test-env.sh`);
+      }
+      stack = await generateStack(options);
+    });
+
+    afterAll(async () => {
+      if (!stack) return;
+      const problem = await removeStack(stack);
+      if (problem) console.warn(banner(`clean-up of ${stack.project} failed:\n${problem}`));
+      if (figures.length) console.log(`figures [${title}]:\n  ${figures.join('\n  ')}`);
+    });
+
+    it('1. docker compose up -d --build --wait builds the app and brings every service up healthy', async () => {
+      await step(stack, services, async () => {
+        expect(process.env['NODE_EXTRA_CA_CERTS'] === undefined || statSync(process.env['NODE_EXTRA_CA_CERTS']).isFile(), 'NODE_EXTRA_CA_CERTS names a file').toBe(true);
+        const r = await compose(s(), ['up', '-d', '--build', '--wait', '--wait-timeout', '300']);
+        expect(r.code, describeRun(r)).toBe(0);
+        note(`up -d --build --wait, from the start of the command to all healthy (includes the image build: npm ci from the BuildKit cache mount): ${sec(r.ms)}`);
+        for (const service of services) {
+          const info = await serviceContainer(s().project, service);
+          const ms = startToHealthyMs(info);
+          if (ms !== undefined) note(`${service}: container start -> first passing health check: ${sec(ms)}`);
+        }
+      });
+    });
+
+    it('2. the engine reports every container running, healthy, non-root and hardened, on labelled volumes and networks, with no password in its config', async () => {
+      await step(stack, services, async () => {
+        const { project, passwords, hostPort } = s();
+        const all = await projectContainers(project);
+        expect([...all.keys()].sort()).toEqual([...services].sort());
+        for (const service of services) {
+          const list = all.get(service) ?? [];
+          expect(list, `${service} containers`).toHaveLength(1);
+          const info = list[0]!;
+          expect(info.State.Status, `${service} state`).toBe('running');
+          expect(info.State.Health?.Status, `${service} health`).toBe('healthy');
+          expect(info.Config.Labels[PROJECT_LABEL]).toBe(project);
+          expect(info.HostConfig.SecurityOpt, `${service} security_opt`).toContain('no-new-privileges:true');
+          expect(info.HostConfig.RestartPolicy?.Name, `${service} restart policy`).toBe('unless-stopped');
+
+          // No password in anything the engine shows about the container.
+          const exposed = {
+            Env: info.Config.Env,
+            Cmd: info.Config.Cmd,
+            Entrypoint: info.Config.Entrypoint,
+            Healthcheck: info.Config.Healthcheck,
+            Labels: info.Config.Labels,
+            Args: info.Args,
+            Path: info.Path,
+          };
+          const whole = JSON.stringify(info);
+          for (const [file, password] of passwords) {
+            expect(password.length, `secrets/${file} holds a password`).toBeGreaterThanOrEqual(16);
+            for (const [field, value] of Object.entries(exposed)) {
+              expect(JSON.stringify(value ?? null).includes(password), `${service} Config.${field} contains the password from secrets/${file}`).toBe(false);
+            }
+            expect(whole.includes(password), `${service} inspect output contains the password from secrets/${file}`).toBe(false);
+          }
+        }
+
+        // The app: a non-root user per the image config, the engine's process list and the kernel.
+        const app = all.get('app')![0]!;
+        expect(app.Config.User, 'app Config.User').not.toMatch(/^(|root|0)(:.*)?$/);
+        const id = await execIn(app.Id, ['id', '-u']);
+        expect(id.exitCode, id.stderr).toBe(0);
+        expect(Number(id.stdout.trim()), 'uid of a process exec-ed in the app container').toBeGreaterThan(0);
+        const appTop = await topProcesses(app.Id);
+        expect(appTop.find((p) => p.args.includes('server.js')), `app processes: ${JSON.stringify(appTop)}`).toBeDefined();
+        for (const p of appTop) expect(p.uid, `app process ${p.args}`).not.toBe(0);
+        expect(app.HostConfig.Init, 'init: true (docker-init reaps zombies)').toBe(true);
+        expect(appTop.some((p) => /docker-init|tini/.test(p.args)), `an init process runs in the app container: ${JSON.stringify(appTop)}`).toBe(true);
+        expect(app.HostConfig.CapDrop).toContain('ALL');
+        // Published on 127.0.0.1 only, on the chosen port.
+        expect(app.NetworkSettings.Ports['3000/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(hostPort) }]);
+        // The password reaches the app as a readable file, and the image does not carry it.
+        const grep = await execIn(app.Id, ['grep', '-rlF', '-f', '/run/secrets/redis_password', '/app']);
+        expect(grep.exitCode, `grep for the password in /app (1 = not found, 2 = the secret is unreadable): ${grep.stdout}${grep.stderr}`).toBe(1);
+        const appImage = JSON.stringify(await docker.getImage(app.Image).inspect());
+        for (const password of passwords.values()) expect(appImage.includes(password), 'the app image config contains a password').toBe(false);
+
+        // Redis: uid 999 from the compose file, in the process list too, and not published.
+        const redis = all.get('redis')![0]!;
+        expect(redis.Config.User).toBe('999:999');
+        const redisTop = await topProcesses(redis.Id);
+        expect(redisTop.find((p) => p.args.includes('redis-server')), `redis processes: ${JSON.stringify(redisTop)}`).toBeDefined();
+        for (const p of redisTop) expect(p.uid, `redis process ${p.args}`).toBe(999);
+        const readable = await execIn(redis.Id, ['sh', '-c', 'test -r /run/secrets/redis_acl && test -r /run/secrets/redis_password']);
+        expect(readable.exitCode, 'uid 999 reads the Redis secrets').toBe(0);
+        for (const service of services.filter((x) => x !== 'app')) {
+          const info = all.get(service)![0]!;
+          const published = Object.values(info.NetworkSettings.Ports ?? {}).filter((b) => b && b.length > 0);
+          expect(published, `${service} publishes a host port`).toEqual([]);
+          expect(Object.keys(info.HostConfig.PortBindings ?? {}), `${service} port bindings`).toEqual([]);
+          expect(Object.keys(info.NetworkSettings.Networks), `${service} networks`).toEqual([`${project}_backend`]);
+        }
+        expect(Object.keys(app.NetworkSettings.Networks).sort()).toEqual([`${project}_backend`, `${project}_frontend`]);
+
+        // Networks and volumes exist with the project's Compose labels; the backend is internal.
+        const networks = await projectNetworks(project);
+        const byName = new Map(networks.map((n) => [n.Name, n]));
+        expect([...byName.keys()].sort()).toEqual([`${project}_backend`, `${project}_frontend`]);
+        expect(byName.get(`${project}_backend`)!.Internal, 'backend network is internal').toBe(true);
+        expect(byName.get(`${project}_frontend`)!.Internal, 'frontend network is internal').toBe(false);
+        for (const n of networks) {
+          expect(n.Labels?.[PROJECT_LABEL]).toBe(project);
+          expect(n.Labels?.['com.docker.compose.network']).toBe(n.Name.slice(project.length + 1));
+        }
+        const volumes = await projectVolumes(project);
+        const expectedVolumes = [`${project}_redis-data`, ...(db ? [`${project}_db-data`] : [])];
+        expect(volumes.map((v) => v.Name).sort()).toEqual(expectedVolumes.sort());
+        for (const v of volumes) {
+          expect(v.Labels?.[PROJECT_LABEL]).toBe(project);
+          expect(v.Labels?.['com.docker.compose.volume']).toBe(v.Name.slice(project.length + 1));
+        }
+        expect(redis.Mounts.find((m) => m.Type === 'volume' && m.Name === `${project}_redis-data`)?.Destination).toBe('/data');
+
+        // On the host: the secret files are 0644 (readable by the containers' uids 999 and 1000 whoever owns them).
+        for (const file of ['redis_password', 'redis.acl']) {
+          const st = statSync(join(s().dir, 'secrets', file));
+          expect((st.mode & 0o777).toString(8), `secrets/${file} mode`).toBe('644');
+          expect(st.uid, `secrets/${file} owner`).toBe(process.getuid?.() ?? st.uid);
+        }
+      });
+    });
+
+    it('3. GET / on the published 127.0.0.1 port counts hits, one more per request', async () => {
+      await step(stack, ['app', 'redis'], async () => {
+        const seen: number[] = [await hit(s())];
+        for (let i = 0; i < 5; i++) seen.push(await hit(s()));
+        expect(seen[0], 'the first hit on a fresh volume').toBe(1);
+        expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+        lastHits = seen.at(-1)!;
+        const health = await get(`${s().baseUrl}/healthz`);
+        expect(health.status, health.body).toBe(200);
+      });
+    });
+
+    it('4. Redis refuses commands without the password, and its healthcheck fails with a wrong one and passes with the right one', async () => {
+      await step(stack, ['redis'], async () => {
+        const redis = await serviceContainer(s().project, 'redis');
+        const ping = await execIn(redis.Id, ['redis-cli', 'ping']);
+        expect(`${ping.stdout}${ping.stderr}`).toContain('NOAUTH');
+        expect(ping.stdout).not.toContain('PONG');
+        const read = await execIn(redis.Id, ['redis-cli', 'get', 'hits']);
+        expect(`${read.stdout}${read.stderr}`).toContain('NOAUTH');
+
+        // The very command Docker runs for the healthcheck, as CMD-SHELL runs it (/bin/sh -c).
+        const test = redis.Config.Healthcheck?.Test ?? [];
+        expect(test[0]).toBe('CMD-SHELL');
+        const command = test[1] ?? '';
+        expect(command).toContain('/run/secrets/redis_password');
+        const right = await execIn(redis.Id, ['/bin/sh', '-c', command]);
+        expect(right.exitCode, `healthcheck with the right password: ${right.stdout}${right.stderr}`).toBe(0);
+
+        const made = await execIn(redis.Id, ['/bin/sh', '-c', 'printf %s not-the-password > /tmp/wpsn-wrong-password && : > /tmp/wpsn-empty-password']);
+        expect(made.exitCode, made.stderr).toBe(0);
+        for (const file of ['/tmp/wpsn-wrong-password', '/tmp/wpsn-empty-password']) {
+          const wrong = command.replaceAll('/run/secrets/redis_password', file);
+          expect(wrong).not.toBe(command);
+          const r = await execIn(redis.Id, ['/bin/sh', '-c', wrong]);
+          expect(r.exitCode, `healthcheck with the password from ${file} must fail: ${r.stdout}${r.stderr}`).not.toBe(0);
+        }
+
+        // A round trip with the password from the secret file: the app's counter is in this Redis.
+        const counter = await execIn(redis.Id, ['/bin/sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning get hits']);
+        expect(counter.stdout.trim()).toBe(String(lastHits));
+      });
+    });
+
+    it('5. wpsn-docker verify reports the stack healthy (table, --json, DOCKER_HOST unix:// and tcp://) and exits 2 without an engine or a project', async () => {
+      await step(stack, services, async () => {
+        const st = s();
+        const r = await verify(st);
+        expect(r.code, describeRun(r)).toBe(0);
+        for (const service of services) expect(r.stdout, describeRun(r)).toMatch(new RegExp(`^${service}\\s+running\\s+healthy\\s`, 'm'));
+        expect(r.stdout).toMatch(/^ok: /m);
+        note(`wpsn-docker verify on the healthy stack (one check, whole process): ${sec(r.ms)}`);
+
+        const j = await verify(st, ['--json']);
+        expect(j.code, describeRun(j)).toBe(0);
+        const report = JSON.parse(j.stdout) as {
+          ok: boolean;
+          project: string;
+          expected: string[];
+          reasons: string[];
+          services: Array<{ service: string; state: string; health: string; ports: string[]; volumes: string[]; networks: string[]; user: string }>;
+        };
+        expect(report.ok).toBe(true);
+        expect(report.project).toBe(st.project);
+        expect(report.reasons).toEqual([]);
+        expect(report.expected.sort()).toEqual([...services].sort());
+        const row = (name: string) => report.services.find((x) => x.service === name)!;
+        for (const service of services) expect([row(service).state, row(service).health]).toEqual(['running', 'healthy']);
+        expect(row('app').ports).toEqual([`127.0.0.1:${st.hostPort}->3000/tcp`]);
+        expect(row('app').user).not.toBe('root');
+        expect(row('app').networks.sort()).toEqual([`${st.project}_backend`, `${st.project}_frontend`]);
+        expect(row('redis')).toMatchObject({ ports: [], user: '999:999', volumes: [`${st.project}_redis-data:/data`], networks: [`${st.project}_backend`] });
+
+        // The engine as DOCKER_HOST names it: the unix socket explicitly, then tcp:// through a
+        // plain TCP relay to that socket (or to the tcp engine DOCKER_HOST already names).
+        const current = process.env['DOCKER_HOST'];
+        const socketPath = current?.startsWith('unix://') ? current.slice(7) : current ? undefined : '/var/run/docker.sock';
+        if (socketPath) {
+          const u = await verify(st, [], { ...st.env, DOCKER_HOST: `unix://${socketPath}` });
+          expect(u.code, describeRun(u)).toBe(0);
+          expect(u.stdout).toContain(`engine unix://${socketPath}`);
+        }
+        const relay = await tcpRelay(current);
+        try {
+          const t = await verify(st, ['--json'], { ...st.env, DOCKER_HOST: `tcp://127.0.0.1:${relay.port}` });
+          expect(t.code, describeRun(t)).toBe(0);
+          expect((JSON.parse(t.stdout) as { engine: { host: string } }).engine.host).toBe(`tcp://127.0.0.1:${relay.port}`);
+          expect(relay.connections(), 'connections through the tcp relay').toBeGreaterThan(0);
+        } finally {
+          await relay.close();
+        }
+
+        const gone = await verify(st, [], { ...st.env, DOCKER_HOST: 'unix:///nonexistent/wpsn-docker.sock' });
+        expect(gone.code, describeRun(gone)).toBe(2);
+        expect(gone.stderr).toContain('/nonexistent/wpsn-docker.sock');
+        expect(gone.stderr.trim().split('\n')).toHaveLength(1);
+
+        const empty = mkdtempSync(join(tmpdir(), 'wpsnlive-empty-'));
+        try {
+          const n = await run(process.execPath, [BIN, 'verify'], { cwd: empty, env: st.env });
+          expect(n.code, describeRun(n)).toBe(2);
+          expect(n.stderr).toMatch(/not a generated project/);
+        } finally {
+          rmSync(empty, { recursive: true, force: true });
+        }
+      });
+    });
+
+    it('6. docker compose restart redis: the app reports 503 while Redis is away, then recovers by itself without a restart', async () => {
+      await step(stack, ['app', 'redis'], async () => {
+        const st = s();
+        const before = await serviceContainer(st.project, 'app');
+        const samples: Array<{ t: number; status: number | string }> = [];
+        let polling = true;
+        const t0 = performance.now();
+        const poller = (async () => {
+          while (polling) {
+            const t = performance.now() - t0;
+            try {
+              samples.push({ t, status: (await get(`${st.baseUrl}/healthz`, 3000)).status });
+            } catch (error) {
+              samples.push({ t, status: `error: ${(error as Error).message}` });
+            }
+            await sleep(25);
+          }
+        })();
+        let restart;
+        let recoveredAt: number;
+        let redisHealthyAt: number;
+        try {
+          restart = await compose(st, ['restart', 'redis'], 120_000);
+          expect(restart.code, describeRun(restart)).toBe(0);
+          recoveredAt = await until(
+            '/healthz to answer 200 again after a 503',
+            async () => {
+              const first503 = samples.findIndex((x) => x.status === 503);
+              if (first503 < 0) return undefined;
+              return samples.slice(first503).find((x) => x.status === 200)?.t;
+            },
+            60_000,
+            25,
+          );
+          redisHealthyAt = await until(
+            'the redis container to be healthy again',
+            async () => ((await serviceContainer(st.project, 'redis')).State.Health?.Status === 'healthy' ? performance.now() - t0 : undefined),
+            60_000,
+            100,
+          );
+        } finally {
+          polling = false;
+          await poller;
+        }
+        const statuses = samples.map((x) => x.status);
+        const unavailable = samples.filter((x) => x.status === 503);
+        expect(unavailable.length, `a 503 from /healthz while Redis restarted; samples: ${JSON.stringify(samples.slice(0, 200))}`).toBeGreaterThan(0);
+        expect(statuses.filter((x) => x !== 200 && x !== 503), 'the app kept answering (only 200 or 503)').toEqual([]);
+        note(`restart redis: the command took ${sec(restart.ms)}; /healthz answered 503 from ${sec(unavailable[0]!.t)} to ${sec(unavailable.at(-1)!.t)} (${unavailable.length} of ${samples.length} polls)`);
+        note(`restart redis -> the app healthy again (/healthz 200): ${sec(recoveredAt)}; -> redis container healthy: ${sec(redisHealthyAt)}`);
+
+        const after = await until(
+          'the app container to be healthy',
+          async () => {
+            const info = await serviceContainer(st.project, 'app');
+            return info.State.Health?.Status === 'healthy' ? info : undefined;
+          },
+          60_000,
+        );
+        expect(after.Id, 'the app container was replaced').toBe(before.Id);
+        expect(after.State.StartedAt, 'the app container was restarted').toBe(before.State.StartedAt);
+        expect(after.RestartCount, 'the app container was restarted').toBe(before.RestartCount);
+        expect(await hit(st)).toBe(lastHits + 1);
+        lastHits += 1;
+      });
+    });
+
+    it('7. verify names a stopped redis (exit 1), --wait times out with a progress line, and --wait sees it come back', async () => {
+      await step(stack, ['app', 'redis'], async () => {
+        const st = s();
+        await composeOk(st, ['stop', 'redis'], 120_000);
+        const r = await verify(st);
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stderr, describeRun(r)).toMatch(/^redis: not running \(exited \d+\)$/m);
+        expect(r.stdout).toMatch(/^redis\s+exited\(\d+\)/m);
+
+        const j = await verify(st, ['--json']);
+        expect(j.code, describeRun(j)).toBe(1);
+        const report = JSON.parse(j.stdout) as { ok: boolean; reasons: string[]; services: Array<{ service: string; state: string }> };
+        expect(report.ok).toBe(false);
+        expect(report.reasons.some((x) => x.startsWith('redis: not running'))).toBe(true);
+        expect(report.services.find((x) => x.service === 'redis')?.state).toBe('exited');
+
+        const timedOut = await verify(st, ['--wait', '2']);
+        expect(timedOut.code, describeRun(timedOut)).toBe(1);
+        expect(timedOut.ms).toBeGreaterThanOrEqual(2000);
+        expect(timedOut.stderr).toMatch(/^waiting for app \([a-z]+\), redis \(exited\) \d+s\/2s$/m);
+
+        // Start Redis only once verify has seen it stopped and said it is waiting.
+        let progress = '';
+        const waiting = verify(st, ['--wait', '120'], st.env, { onStderr: (chunk) => (progress += chunk) });
+        await until('verify --wait to print its progress line', async () => (progress.includes('redis (exited)') ? true : undefined), 60_000, 50);
+        await composeOk(st, ['start', 'redis'], 120_000);
+        const w = await waiting;
+        expect(w.code, describeRun(w)).toBe(0);
+        expect(w.stderr).toMatch(/waiting for .*redis \(exited\)/);
+        expect(w.stdout).toMatch(/^ok: .* \(after [\d.]+s\)$/m);
+        await until('GET / to answer again', async () => hit(st).catch(() => undefined), 30_000, 100).then((n) => {
+          expect(n).toBe(lastHits + 1);
+          lastHits = n;
+        });
+      });
+    });
+
+    it('8. docker compose down, then up -d --wait: the hits continue from the named volume (AOF)', async () => {
+      await step(stack, ['app', 'redis'], async () => {
+        const st = s();
+        await composeOk(st, ['down'], 180_000);
+        expect((await projectContainers(st.project)).size, 'containers left after down').toBe(0);
+        expect((await projectVolumes(st.project)).map((v) => v.Name)).toContain(`${st.project}_redis-data`);
+        const up = await compose(st, ['up', '-d', '--wait', '--wait-timeout', '300']);
+        expect(up.code, describeRun(up)).toBe(0);
+        note(`up -d --wait on the built image, from the start of the command to all healthy: ${sec(up.ms)}`);
+        expect(await hit(st), 'hits after down/up').toBe(lastHits + 1);
+        lastHits += 1;
+      });
+    });
+
+    it('9. docker compose down -v leaves no container, volume or network of the project', async () => {
+      await step(stack, services, async () => {
+        const st = s();
+        await composeOk(st, ['down', '-v', '--remove-orphans'], 180_000);
+        expect([...(await projectContainers(st.project)).keys()], 'containers').toEqual([]);
+        expect((await projectVolumes(st.project)).map((v) => v.Name), 'volumes').toEqual([]);
+        expect((await projectNetworks(st.project)).map((n) => n.Name), 'networks').toEqual([]);
+      });
+    });
+  });
+}
+
+/** A plain TCP relay on 127.0.0.1 to the engine (its unix socket, or the tcp address DOCKER_HOST names). */
+async function tcpRelay(dockerHost: string | undefined): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let target: { path: string } | { host: string; port: number };
+  if (!dockerHost || dockerHost.startsWith('unix://')) target = { path: dockerHost?.slice(7) || '/var/run/docker.sock' };
+  else {
+    const url = new URL(dockerHost.includes('://') ? dockerHost : `tcp://${dockerHost}`);
+    target = { host: url.hostname, port: Number(url.port || 2375) };
+  }
+  let count = 0;
+  const server: Server = createServer((client) => {
+    count += 1;
+    const upstream = createConnection(target);
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => count,
+    close: () =>
+      new Promise<void>((resolvePromise) => {
+        server.close(() => resolvePromise());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+const gate = liveGate();
+
+if (!gate.ready) {
+  describe('live: generated compose stack on a real Docker Engine', () => {
+    it('needs a Docker Engine', () => {
+      if (gate.skip) {
+        console.warn(banner(gate.message));
+        expect(gate.skip).toBe(true);
+        return;
+      }
+      throw new Error(gate.message);
+    });
+  });
+} else {
+  stackSuite({ database: 'none' });
+  for (const kind of ['postgres', 'mysql', 'mariadb'] as const) {
+    const image = DEFAULT_DATABASE_IMAGES[kind];
+    const availability = imageAvailable(image, 60_000);
+    if (availability.available) {
+      stackSuite({ database: kind });
+      continue;
+    }
+    describe(`live: --database ${kind}`, () => {
+      it(`is NOT proven live: the image ${image} is unavailable here (only docker compose config -q in the unit suite covers it)`, () => {
+        console.warn(
+          banner(
+            `--database ${kind}: the image ${image} is neither present nor pullable (${availability.how}).\n` +
+              `The ${kind} variant was NOT run on the engine; only the unit suite's docker compose config -q covers it.`,
+          ),
+        );
+        expect(availability.available).toBe(false);
+        // Still absent now (not a stale answer from collection time).
+        expect(spawnSync('docker', ['image', 'inspect', image], { encoding: 'utf8' }).status).not.toBe(0);
+      });
+    });
+  }
+}
