@@ -1,0 +1,293 @@
+// The Yeoman adapter of the app generator: options and prompts come from the same table
+// as the bin (core/options.ts), and the files from the same core (core/project.ts). What
+// is Yeoman's own here: asking, and carrying out the plan through mem-fs, so that files
+// the user edited go through Yeoman's conflicter prompt.
+import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import Generator, { Storage, type BaseOptions, type StorageOptions } from 'yeoman-generator';
+import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
+import { ANSWER_OPTIONS, CONTROL_OPTIONS, coerceFlag, type AnswerOption } from '../../core/options.ts';
+import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
+import { nextYoRc, preparePlan, readInputs, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from '../../core/secrets.ts';
+import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
+import { YO_RC } from '../../core/state.ts';
+import type { StackSpec } from '../../schema/stack.ts';
+
+/** Exit codes as the bin uses them; `yo` exits with an error's `code`. */
+export const EXIT_CODES = { input: 2, conflict: 3 } as const;
+
+/** Marks an error with the exit code `yo` (process.exit(error.code || 1)) and run-interactive use. */
+function withExitCode<E>(error: E): E {
+  if (error instanceof InputError) Object.assign(error, { code: EXIT_CODES.input });
+  else if (error instanceof ConflictError) Object.assign(error, { code: EXIT_CODES.conflict });
+  return error;
+}
+
+function getPath(obj: unknown, path: readonly string[]): unknown {
+  let cur = obj;
+  for (const key of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** The value a prompt answer stands for, as a flag's text would (numbers, lists). */
+export function promptValue(option: AnswerOption, answer: unknown): unknown {
+  return coerceFlag(option, typeof answer === 'string' ? answer.trim() : answer);
+}
+
+/**
+ * Checks one prompt answer against the spec: the answers so far, this one, and every
+ * other layer resolved together. Returns true, or the rule(s) broken by this field.
+ */
+export function validateAnswer(
+  option: AnswerOption,
+  answer: unknown,
+  layers: readonly Layer[],
+  context: Inputs['context'],
+  answersSoFar: Raw = {},
+): true | string {
+  const values: Raw = structuredClone(answersSoFar);
+  setPath(values, option.path, promptValue(option, answer));
+  try {
+    resolveSpec([...layers, { source: 'prompt', values }], context);
+    return true;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const field = option.path.join('.');
+    const mine = error.problems.filter((p) => p.field === field || p.field.startsWith(`${field}.`));
+    return mine.length === 0 ? true : mine.map((p) => p.rule).join('; ');
+  }
+}
+
+/** Questions for the options no flag, answers file or .yo-rc.json has answered. */
+export function unansweredOptions(layers: readonly Layer[]): AnswerOption[] {
+  return ANSWER_OPTIONS.filter((o) => o.prompt !== undefined && !layers.some((l) => getPath(l.values, o.path) !== undefined));
+}
+
+/** Yeoman's options plus the flags of core/options.ts (kebab-case) and the directory argument. */
+export type AppOptions = BaseOptions & Record<string, unknown>;
+
+/**
+ * Yeoman's config storage, made lenient. This generator never stores through it (it
+ * writes .yo-rc.json itself, as core/state.ts renders it, so that yo and the bin write the
+ * same bytes), but Yeoman's constructor reads .yo-rc.json through it: a corrupted file
+ * would throw there, before readInputs can report it as an input error naming the file.
+ */
+class LenientStorage<T extends Record<string, any>> extends Storage<T> {
+  override readContent(): T {
+    try {
+      return super.readContent();
+    } catch {
+      return {} as T;
+    }
+  }
+}
+
+interface ConflicterFile {
+  conflicter?: string;
+}
+
+export default class WpsnDockerAppGenerator extends Generator<Record<string, unknown>, AppOptions> {
+  #inputs!: Inputs;
+  #toAsk: AnswerOption[] = [];
+  #defaults: StackSpec | undefined;
+  #promptLayer: Layer | undefined;
+  #prepared!: Prepared;
+  #usage: Problem[] = [];
+  /** Fields whose question has no default (the project name of an unusable directory name). */
+  #noDefault = new Set<string>();
+  #yoRcChanged = false;
+
+  constructor(args: string[], options: AppOptions) {
+    // Never run a package manager install: the sample app's package.json is written,
+    // the image build installs from its lockfile (as the bin does).
+    super(args, options, { customInstallTask: true, disableLodashProperty: true });
+    this.argument('directory', {
+      type: String,
+      required: false,
+      description: 'directory to scaffold into (default: the current one); created when missing',
+    });
+    for (const o of ANSWER_OPTIONS) {
+      this.option(o.flag, {
+        type: o.kind === 'boolean' ? Boolean : String,
+        description: o.choices ? `${o.description} [${o.choices.join('|')}]` : o.description,
+      });
+    }
+    for (const o of CONTROL_OPTIONS) {
+      this.option(o.flag, {
+        type: o.kind === 'boolean' ? Boolean : String,
+        description: o.description,
+        ...(o.alias ? { alias: o.alias } : {}),
+      });
+    }
+    if (this.args.length > 1) {
+      this.#usage.push({ field: 'directory', value: this.args, rule: 'one directory at most' });
+    }
+    const dir = this.options['directory'];
+    if (typeof dir === 'string' && dir !== '') this.destinationRoot(resolve(this.env.cwd, dir));
+  }
+
+  override _getStorage<T extends Record<any, any> = Record<any, any>>(rootName?: string | StorageOptions, options: StorageOptions = {}): Storage<T> {
+    const storageOptions = typeof rootName === 'object' ? rootName : options;
+    const name = typeof rootName === 'string' ? rootName : this.rootGeneratorName();
+    return new LenientStorage<T>(this.fs, this.destinationPath(YO_RC), { ...storageOptions, name });
+  }
+
+  /** No questions with --yes, or when nobody can answer them (standard input is not a terminal). */
+  get #nonInteractive(): boolean {
+    if (this.options['yes'] === true) return true;
+    const adapter = this.env.adapter as unknown as { actualAdapter?: { stdin?: { isTTY?: boolean } }; stdin?: { isTTY?: boolean } };
+    const stdin = adapter.actualAdapter?.stdin ?? adapter.stdin;
+    return stdin !== undefined && stdin.isTTY !== true;
+  }
+
+  initializing(): void {
+    try {
+      if (this.#usage.length) throw new InputError(this.#usage);
+      const inputs = readInputs(this.destinationRoot(), this.options);
+      this.#inputs = inputs;
+      this.#toAsk = this.#nonInteractive ? [] : unansweredOptions(inputs.layers);
+      // Invalid flags, answers files or .yo-rc.json fail now, before any question. What a
+      // question will settle (a project name the directory name cannot give) waits for it.
+      const asked = new Set(this.#toAsk.map((o) => o.path.join('.')));
+      try {
+        this.#defaults = resolveInputs(inputs);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const rest = error.problems.filter((p) => !asked.has(p.field));
+        if (rest.length) throw new InputError(rest);
+        const placeholders: Raw = {};
+        for (const p of error.problems) {
+          const option = this.#toAsk.find((o) => o.path.join('.') === p.field);
+          if (option?.flag === 'project-name') setPath(placeholders, option.path, 'app');
+        }
+        try {
+          this.#defaults = resolveInputs(inputs, [{ source: 'placeholder', values: placeholders }]);
+        } catch {
+          this.#defaults = undefined;
+        }
+        // The placeholder is no default: the question has none.
+        this.#noDefault = new Set(error.problems.map((p) => p.field));
+      }
+    } catch (error) {
+      throw withExitCode(error);
+    }
+  }
+
+  async prompting(): Promise<void> {
+    if (this.#toAsk.length === 0) return;
+    const inputs = this.#inputs;
+    const answers: Raw = {};
+    for (const option of this.#toAsk) {
+      const key = option.path.join('.');
+      const fallback = this.#noDefault.has(key) ? undefined : getPath(this.#defaults, option.path);
+      const question: Record<string, unknown> = {
+        name: option.flag,
+        message: option.prompt,
+      };
+      if (option.choices && option.kind === 'list') {
+        // Several of the choices (registries): a checkbox, the defaults checked.
+        const checked = Array.isArray(fallback) ? fallback : [];
+        question['type'] = 'checkbox';
+        question['choices'] = option.choices.map((c) => ({ name: c, value: c, checked: checked.includes(c) }));
+      } else if (option.choices) {
+        question['type'] = 'select';
+        question['choices'] = option.choices.map((c) => ({ name: c, value: c }));
+        if (fallback !== undefined) question['default'] = fallback;
+      } else if (option.kind === 'boolean') {
+        question['type'] = 'confirm';
+        if (fallback !== undefined) question['default'] = fallback;
+      } else {
+        question['type'] = 'input';
+        if (fallback !== undefined) question['default'] = Array.isArray(fallback) ? fallback.join(' ') : String(fallback);
+        question['validate'] = (answer: unknown) => validateAnswer(option, answer, inputs.layers, inputs.context, answers);
+      }
+      const result = (await this.env.adapter.prompt([question as never])) as Record<string, unknown>;
+      setPath(answers, option.path, promptValue(option, result[option.flag]));
+    }
+    this.#promptLayer = { source: 'prompt', values: answers };
+  }
+
+  configuring(): void {
+    try {
+      const spec = resolveInputs(this.#inputs, this.#promptLayer ? [this.#promptLayer] : []);
+      this.#prepared = preparePlan(this.#inputs, spec);
+    } catch (error) {
+      throw withExitCode(error);
+    }
+  }
+
+  #preset(path: string, status: 'create' | 'force'): void {
+    const file = this.env.sharedFs.get(path) as unknown as ConflicterFile;
+    file.conflicter = status;
+  }
+
+  writing(): void {
+    const { plan } = this.#prepared;
+    const force = this.options['force'] === true;
+    const conflicts = conflictsOf(plan);
+    if (conflicts.length && !force && this.#nonInteractive) throw withExitCode(new ConflictError(conflicts));
+
+    let secretsDirNeeded = false;
+    for (const entry of plan.entries) {
+      const target = this.destinationPath(entry.path);
+      if (entry.action === 'create' || entry.action === 'update' || entry.action === 'conflict') {
+        const mode = entry.kind === 'secret' ? SECRET_FILE_MODE : entry.mode;
+        this.fs.write(target, entry.content ?? '', mode === undefined ? undefined : { stat: { mode } as Stats });
+        if (entry.kind === 'secret' && dirname(entry.path) === SECRETS_DIR) secretsDirNeeded = true;
+        // Files the plan decided on are written without asking; an edited file (conflict)
+        // goes to Yeoman's conflicter, which asks, unless --force.
+        if (entry.action === 'create') this.#preset(target, 'create');
+        else if (entry.action === 'update' || force) this.#preset(target, 'force');
+      } else if (entry.action === 'remove') {
+        this.fs.delete(target);
+        this.#preset(target, 'force');
+      }
+    }
+    const yoRc = nextYoRc(this.#inputs, this.#prepared);
+    this.#yoRcChanged = yoRc.changed;
+    if (yoRc.changed) {
+      const target = this.destinationPath(YO_RC);
+      this.fs.write(target, yoRc.content);
+      this.#preset(target, 'force');
+    }
+    // The secrets directory is made (or tightened to) 0700 before any secret lands in it,
+    // as the bin does: mem-fs would make it with the default mode.
+    if (secretsDirNeeded) ensureDir(join(this.destinationRoot(), SECRETS_DIR), SECRETS_DIR_MODE);
+  }
+
+  end(): void {
+    const entries = this.#prepared.plan.entries;
+    for (const e of entries) {
+      if (e.action === 'keep' && e.kind !== 'secret') this.log.info(`kept ${e.path} (your edited version)`);
+      if (e.action === 'keep-removed') this.log.info(`kept ${e.path} (no longer generated, but edited by you)`);
+    }
+    const changed = entries.some((e: PlanEntry) => ['create', 'update', 'conflict', 'remove'].includes(e.action));
+    if (!changed && !this.#yoRcChanged) this.log.writeln('up to date: nothing changed');
+    if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
+      const rel = relative(this.env.cwd, this.destinationRoot());
+      const cd = rel === '' ? '' : `cd ${rel} && `;
+      this.log.writeln(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)`);
+    }
+  }
+}
+
+/** As core/write.ts does for the bin: made with `mode`, or tightened to it when it exists. */
+function ensureDir(dir: string, mode: number): void {
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    /* missing */
+  }
+  if (stat?.isDirectory()) {
+    if ((stat.mode & 0o777) !== mode) chmodSync(dir, mode);
+    return;
+  }
+  mkdirSync(dirname(dir), { recursive: true });
+  mkdirSync(dir, { mode });
+  chmodSync(dir, mode);
+}
