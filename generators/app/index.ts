@@ -9,6 +9,7 @@ import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, coerceFlag, type AnswerOption } from '../../core/options.ts';
 import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
 import { nextYoRc, preparePlan, readInputs, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { registryNotices } from '../../schema/registry.ts';
 import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from '../../core/secrets.ts';
 import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { YO_RC } from '../../core/state.ts';
@@ -149,6 +150,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
       if (this.#usage.length) throw new InputError(this.#usage);
       const inputs = readInputs(this.destinationRoot(), this.options);
       this.#inputs = inputs;
+      for (const notice of registryNotices(inputs.layers)) this.log.info(notice);
       this.#toAsk = this.#nonInteractive ? [] : unansweredOptions(inputs.layers);
       // Invalid flags, answers files or .yo-rc.json fail now, before any question. What a
       // question will settle (a project name the directory name cannot give) waits for it.

@@ -319,6 +319,13 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
       'az acr create --name WpsnLive01 --resource-group rg-live --sku Basic --query loginServer --output tsv',
       'az acr login --name WpsnLive01 --expose-token --output tsv --query accessToken',
     ]);
+    // Run again: az acr show finds the registry now, nothing is created.
+    const again = push('acr', { REGISTRY_HOST: host, IMAGE_TAG: 'acr-2', SKIP_BUILD: '1', PUSH_LATEST: '0' });
+    await expectPushed(again, IMAGE, ['acr-2']);
+    expect(again.calls).toEqual([
+      'az acr show --name WpsnLive01 --query loginServer --output tsv',
+      'az acr login --name WpsnLive01 --expose-token --output tsv --query accessToken',
+    ]);
   });
 
   it('push-dockerhub.sh: the namespace from the user name, the token on stdin', async () => {
@@ -355,6 +362,6 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
     expect(repositories.sort()).toEqual(
       [IMAGE, `hubuser/${IMAGE}`, `live-org/${IMAGE}`, `team/${IMAGE}`, `wpsn-live-proj/containers/${IMAGE}`].sort(),
     );
-    expect(await tagsOf(IMAGE)).toEqual(expect.arrayContaining(['ecr-1', 'ecr-2', 'acr-1', 'latest']));
+    expect(await tagsOf(IMAGE)).toEqual(expect.arrayContaining(['ecr-1', 'ecr-2', 'acr-1', 'acr-2', 'latest']));
   });
 });

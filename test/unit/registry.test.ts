@@ -1,0 +1,1041 @@
+// Registry push targets: the spec and its rules, the push scripts (shellcheck, bash -n,
+// --dry-run references, settings checks, secrets), the publish workflows (GitHub's own
+// parser), Dependabot, the `wpsn-docker registry` command and `yo wpsn-docker:registry`.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerHooks } from 'node:module';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import helpers from 'yeoman-test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../core/errors.ts';
+import { deriveModel, type StackModel } from '../../core/model.ts';
+import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
+import { ACTIONS } from '../../core/render/registry.ts';
+import { flagsLayer, resolveSpec } from '../../core/spec.ts';
+import { parseImageReference, PATH_PATTERN, TAG_PATTERN } from '../../schema/image-ref.ts';
+import { follows, GCR_NOTICE, REGISTRY_TARGETS, registryNotices, RULES, type RegistryTarget } from '../../schema/registry.ts';
+import { ensureBuilt, filesOf, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
+
+type Obj = Record<string, any>;
+type Env = Record<string, string>;
+
+// @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which
+// bundlers accept and Node refuses: supply the attribute for that package's JSON files.
+registerHooks({
+  load(url, context, nextLoad) {
+    if (url.includes('/@actions/workflow-parser/') && url.endsWith('.json')) {
+      return nextLoad(url, { ...context, importAttributes: { ...context.importAttributes, type: 'json' } });
+    }
+    return nextLoad(url, context);
+  },
+});
+const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
+
+const TMP = realpathSync(tmpdir());
+const tempDirs: string[] = [];
+function tempDir(prefix = 'wpsn-reg-'): string {
+  const dir = mkdtempSync(join(TMP, prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+const originalCwd = process.cwd();
+afterAll(() => {
+  process.chdir(originalCwd);
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const ALL = [...REGISTRY_TARGETS];
+const SECRETS = ['hub-secret-Tok3n', 'gh-secret-Tok3n', 'reg-secret-Pa55'];
+
+function model(values: Obj, dirName = 'demo'): StackModel {
+  return deriveModel(resolveSpec([{ source: 'test', values }], { dirName }), { sampleApp: true });
+}
+
+function writeFiles(dir: string, files: readonly RenderedFile[]): void {
+  for (const f of files) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content, f.mode === undefined ? undefined : { mode: f.mode });
+    if (f.mode !== undefined) chmodSync(path, f.mode);
+  }
+}
+
+/** A project rendered by the core into a fresh temp dir. */
+function project(values: Obj): { dir: string; files: RenderedFile[] } {
+  const files = renderAppFiles(model(values));
+  const dir = tempDir();
+  writeFiles(dir, files);
+  return { dir, files };
+}
+
+/**
+ * A bin dir with fake docker, aws, gcloud and az: each appends "name argv..." (and for
+ * docker login its stdin) to calls.log. Used first on PATH: a dry run must leave it empty.
+ */
+function fakeBin(): { bin: string; log: string } {
+  const bin = tempDir('wpsn-fakebin-');
+  const log = join(bin, 'calls.log');
+  writeFileSync(log, '');
+  for (const name of ['docker', 'aws', 'gcloud', 'az']) {
+    const script = `#!/usr/bin/env bash
+printf '%s' ${name} >> ${JSON.stringify(log)}
+for a in "$@"; do printf ' [%s]' "$a" >> ${JSON.stringify(log)}; done
+printf '\\n' >> ${JSON.stringify(log)}
+case "${name} $1 $2" in
+  'docker login '*) printf 'stdin [%s]\\n' "$(cat)" >> ${JSON.stringify(log)}; echo 'Login Succeeded' ;;
+  'docker push '*)
+    echo "The push refers to repository [\${2%:*}]"
+    if [ -z "\${FAKE_PUSH_QUIET:-}" ]; then echo "\${2##*:}: digest: sha256:${'ab'.repeat(32)} size: 1234"; fi ;;
+  'docker image '*)
+    ref=\${@: -1}; repo=\${ref%:*}; familiar=\${repo#docker.io/}; familiar=\${familiar#library/}
+    echo "other/thing@sha256:${'11'.repeat(32)}"
+    echo "\$familiar@sha256:${'cd'.repeat(32)}" ;;
+  'docker tag '*|'docker compose '*) ;;
+  *) echo "fake ${name}: unexpected call" >&2; exit 97 ;;
+esac
+`;
+    writeFileSync(join(bin, name), script, { mode: 0o755 });
+  }
+  return { bin, log };
+}
+
+interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  calls: string;
+}
+
+function runScript(dir: string, target: string, args: string[], env: Env, fake = fakeBin()): ScriptRun {
+  writeFileSync(fake.log, '');
+  const result = spawnSync('bash', [join(dir, 'scripts', `push-${target}.sh`), ...args], {
+    cwd: tempDir('wpsn-cwd-'),
+    env: { PATH: `${fake.bin}:/usr/bin:/bin`, HOME: dir, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls: readFileSync(fake.log, 'utf8') };
+}
+
+/** Settings under which every target's script has what it needs (tests override some). */
+const FULL_ENV: Env = {
+  IMAGE_TAG: 'v1.2.3',
+  DOCKERHUB_USERNAME: 'Bob',
+  DOCKERHUB_TOKEN: SECRETS[0]!,
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCOUNT_ID: '123456789012',
+  GOOGLE_CLOUD_PROJECT: 'my-proj-42',
+  GAR_LOCATION: 'europe-west4',
+  GAR_REPOSITORY: 'apps',
+  ACR_NAME: 'MyRegistry1',
+  AZURE_RESOURCE_GROUP: 'rg-apps',
+  GITHUB_REPOSITORY_OWNER: 'Some-Org',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_TOKEN: SECRETS[1]!,
+  REGISTRY_HOST: 'registry.example.com:5000',
+  REGISTRY_USERNAME: 'ci',
+  REGISTRY_PASSWORD: SECRETS[2]!,
+};
+/** FULL_ENV without REGISTRY_HOST, which the cloud scripts read as a host override. */
+const CLOUD_ENV: Env = Object.fromEntries(Object.entries(FULL_ENV).filter(([k]) => k !== 'REGISTRY_HOST'));
+const envFor = (target: string): Env => (target === 'registry' ? FULL_ENV : CLOUD_ENV);
+
+// -----------------------------------------------------------------------------------------
+
+describe('the registries spec', () => {
+  const targetsOf = (values: Obj) => resolveSpec([{ source: 'test', values }], { dirName: 'demo' }).registries.targets;
+
+  it('defaults to no targets, and normalises a list: aliases, duplicates, canonical order', () => {
+    expect(targetsOf({})).toEqual([]);
+    expect(targetsOf({ registries: { targets: ['registry', 'gcr', 'ecr', 'gar', 'ecr'] } })).toEqual(['ecr', 'gar', 'registry']);
+  });
+
+  it('splits --registry on commas (gcr means gar, none means no target)', () => {
+    const spec = (flag: string) => resolveSpec([flagsLayer({ registry: flag })], { dirName: 'demo' }).registries.targets;
+    expect(spec('dockerhub,ecr, ghcr')).toEqual(['dockerhub', 'ecr', 'ghcr']);
+    expect(spec('gcr')).toEqual(['gar']);
+    expect(spec('none')).toEqual([]);
+  });
+
+  it('rejects unknown targets, naming the field and the flag', () => {
+    try {
+      resolveSpec([flagsLayer({ registry: 'ecr,quay' })], { dirName: 'demo' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      const [problem] = (error as InputError).problems;
+      expect(problem).toMatchObject({ field: 'registries.targets.1', source: '--registry', value: 'quay' });
+      expect(problem!.rule).toContain('dockerhub, ecr, gar, acr, ghcr, registry');
+    }
+  });
+
+  it('prints one notice line for gcr, and none otherwise', () => {
+    expect(registryNotices([flagsLayer({ registry: 'ecr,gcr' })])).toEqual([GCR_NOTICE]);
+    expect(registryNotices([{ values: { registries: { targets: ['gcr'] } } }])).toEqual([GCR_NOTICE]);
+    expect(registryNotices([flagsLayer({ registry: 'gar' }), { values: {} }])).toEqual([]);
+    expect(GCR_NOTICE).not.toContain('\n');
+    expect(GCR_NOTICE).toMatch(/shut down in 2025.*Artifact Registry now serves gcr\.io/);
+  });
+
+  const bad: Array<[string, Obj, string]> = [
+    ['registries.ecr.region', { ecr: { region: 'EU-West-1' } }, 'an AWS region'],
+    ['registries.ecr.accountId', { ecr: { accountId: '12345' } }, '12 digits'],
+    ['registries.gar.project', { gar: { project: 'Proj' } }, 'project ID'],
+    ['registries.gar.location', { gar: { location: 'europe west4' } }, 'location'],
+    ['registries.gar.repository', { gar: { repository: 'Repo-' } }, 'repository ID'],
+    ['registries.acr.name', { acr: { name: 'my-reg' } }, '5 to 50 letters and digits'],
+    ['registries.acr.name', { acr: { name: 'abcd' } }, '5 to 50 letters and digits'],
+    ['registries.acr.resourceGroup', { acr: { resourceGroup: 'rg.' } }, 'resource group'],
+    ['registries.ghcr.owner', { ghcr: { owner: '-owner' } }, 'GitHub user or organisation'],
+    ['registries.dockerhub.namespace', { dockerhub: { namespace: 'Bob' } }, 'Docker Hub user or organisation'],
+    ['registries.registry.host', { registry: { host: 'registry' } }, 'Docker Hub namespace'],
+    ['registries.registry.namespace', { registry: { namespace: 'Team/' } }, 'lowercase'],
+    ['registries.image', { image: 'My_App' }, 'lowercase'],
+    ['registries.image', { targets: ['dockerhub'], image: 'team/app' }, 'no "/"'],
+    ['registries.image', { targets: ['ecr'], image: 'a__b' }, 'ECR repository name'],
+    ['registries.platforms', { platforms: 'linux/amd64;linux/arm64' }, 'comma-separated platforms'],
+    ['registries.branch', { branch: '-main' }, 'branch name'],
+  ];
+  it.each(bad)('rejects %s = %j', (field, registries, rule) => {
+    try {
+      resolveSpec([{ source: 'answers.yaml', values: { registries } }], { dirName: 'demo' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      const problems = (error as InputError).problems;
+      expect(problems.map((p) => p.field)).toContain(field);
+      expect(problems.find((p) => p.field === field)!.rule).toContain(rule);
+    }
+  });
+
+  it('accepts real-world values', () => {
+    const registries = {
+      targets: ['dockerhub', 'ecr', 'gar', 'acr', 'ghcr', 'registry'],
+      image: 'shop-api',
+      platforms: 'linux/amd64,linux/arm64/v8',
+      branch: 'release/2.x',
+      dockerhub: { namespace: 'acme' },
+      ecr: { region: 'us-gov-west-1', accountId: '123456789012' },
+      gar: { project: 'example.com:my-project', location: 'us', repository: 'containers' },
+      acr: { name: 'AcmeProd01', resourceGroup: 'rg-prod_(eu)' },
+      ghcr: { owner: 'Acme-Corp' },
+      registry: { host: '[::1]:5000', namespace: 'team/apps' },
+    };
+    expect(resolveSpec([{ source: 'test', values: { registries } }], { dirName: 'demo' }).registries).toMatchObject(registries);
+  });
+
+  it('derives the default image name from the project name, valid for every target', () => {
+    for (const name of ['demo', 'my_app', 'a--b', 'x', 'app-', 'shop__api']) {
+      const image = model({ projectName: name }).registry.image;
+      expect(follows(RULES.ecrRepository, image), `${name} -> ${image}`).toBe(true);
+      expect(follows(RULES.dockerhubRepository, image), `${name} -> ${image}`).toBe(true);
+    }
+  });
+});
+
+describe('the naming rules agree with the OCI grammar of schema/image-ref.ts', () => {
+  const tagRe = new RegExp(`^${TAG_PATTERN}$`);
+  const pathRe = new RegExp(`^${PATH_PATTERN}$`);
+  const alphabet = fc.constantFrom(...'abcAZ09._-/:[]@'.split(''));
+  const strings = fc.array(alphabet, { minLength: 0, maxLength: 20 }).map((a) => a.join(''));
+
+  it('tag: the shell rule and the TypeScript grammar accept the same strings', () => {
+    fc.assert(fc.property(strings, (s) => follows(RULES.tag, s) === tagRe.test(s)), { numRuns: 3000 });
+    expect(follows(RULES.tag, 'a'.repeat(128))).toBe(true);
+    expect(follows(RULES.tag, 'a'.repeat(129))).toBe(false);
+  });
+
+  it('repository: the same strings as the OCI path grammar', () => {
+    fc.assert(fc.property(strings, (s) => follows(RULES.repository, s) === pathRe.test(s)), { numRuns: 3000 });
+  });
+
+  it('host: every accepted host parses as the registry part of a reference', () => {
+    fc.assert(
+      fc.property(strings, (s) => {
+        if (!follows(RULES.host, s)) return true;
+        const parsed = parseImageReference(`${s}/team/app:1`);
+        return parsed.ok && parsed.ref.domain === s;
+      }),
+      { numRuns: 3000 },
+    );
+    for (const host of ['localhost', 'localhost:5000', '127.0.0.1:5000', 'registry.example.com', 'reg:5000', '[::1]:5000']) {
+      expect(follows(RULES.host, host), host).toBe(true);
+    }
+    for (const host of ['registry', 'Registry', 'a_b.com', 'host:port', '.com', 'a..b', '[a]', '[::1]x']) expect(follows(RULES.host, host), host).toBe(false);
+  });
+});
+
+describe('bash and TypeScript decide every rule the same way', () => {
+  it('the scripts\' check() agrees with follows() on random and edge-case values', () => {
+    const files = renderAppFiles(model({ registries: { targets: ['registry'] } }));
+    const script = files.find((f) => f.path === 'scripts/push-registry.sh')!.content;
+    const lib = script.slice(script.indexOf('PROG='), script.indexOf('\nmain() {'));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lib.sh'), lib);
+    writeFileSync(
+      join(dir, 'probe.sh'),
+      ['source ./lib.sh', "while IFS=$'\\t' read -r rule value; do", '  PROBLEMS=()', '  V=$value', '  check V "$rule"', '  echo "${#PROBLEMS[@]}"', 'done', ''].join('\n'),
+    );
+    const names = Object.keys(RULES) as Array<keyof typeof RULES>;
+    const alphabet = 'abzAZ0189._-/:[]() @,'.split('');
+    const samples = fc.sample(fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }).map((a) => a.join('')), { numRuns: 200, seed: 42 });
+    const edge = ['', 'a', 'a'.repeat(12), '1'.repeat(12), 'eu-west-1', 'linux/amd64', 'localhost:5000', '[::1]:5000', 'a'.repeat(129), 'x'.repeat(300), 'ab-cd', 'Abcde'];
+    const cases = names.flatMap((rule) => [...edge, ...samples].map((value) => [rule, value] as const));
+    const r = spawnSync('bash', ['probe.sh'], { cwd: dir, input: cases.map(([rule, value]) => `${rule}\t${value}`).join('\n') + '\n', encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const verdicts = r.stdout.trim().split('\n');
+    expect(verdicts).toHaveLength(cases.length);
+    const disagreements = cases.filter(([rule, value], i) => (verdicts[i] === '0') !== follows(RULES[rule], value));
+    expect(disagreements).toEqual([]);
+    // Both accept and reject something for every rule (the comparison is not vacuous).
+    for (const rule of names) {
+      const mine = cases.map((c, i) => [c, verdicts[i]] as const).filter(([c]) => c[0] === rule);
+      expect(mine.some(([, v]) => v === '0'), rule).toBe(true);
+      expect(mine.some(([, v]) => v !== '0'), rule).toBe(true);
+    }
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+
+/** Option combinations every check below runs over. */
+const COMBOS: Array<[string, Obj]> = [
+  ['every target, no defaults', { registries: { targets: ALL } }],
+  [
+    'every target, every default',
+    {
+      projectName: 'shop',
+      registries: {
+        targets: ALL,
+        image: 'shop-api',
+        platforms: 'linux/amd64,linux/arm64',
+        branch: 'trunk',
+        dockerhub: { namespace: 'acme' },
+        ecr: { region: 'cn-north-1', accountId: '123456789012' },
+        gar: { project: 'example.com:my-project', location: 'us', repository: 'containers' },
+        acr: { name: 'AcmeProd01', resourceGroup: 'rg-prod' },
+        ghcr: { owner: 'Acme-Corp' },
+        registry: { host: 'registry.example.com', namespace: 'team/apps' },
+      },
+    },
+  ],
+  ['Korean docs, a database, two targets', { lang: 'ko', database: { kind: 'postgres' }, registries: { targets: ['gar', 'ghcr'] } }],
+  ['Docker Hub only', { projectName: 'a--b', registries: { targets: ['dockerhub'] } }],
+];
+
+describe('generated files per target set', () => {
+  it('writes nothing registry-related without targets', () => {
+    const paths = renderAppFiles(model({})).map((f) => f.path);
+    expect(paths.filter((p) => p.startsWith('scripts/') || p.startsWith('.github/'))).toEqual([]);
+    expect(model({}).registry.any).toBe(false);
+  });
+
+  it.each(COMBOS)('%s: a script (0755), a workflow per target and one Dependabot config', (_name, values) => {
+    const files = renderAppFiles(model(values));
+    const targets = resolveSpec([{ source: 'test', values }], { dirName: 'demo' }).registries.targets;
+    for (const t of ALL) {
+      const script = files.find((f) => f.path === `scripts/push-${t}.sh`);
+      const workflow = files.find((f) => f.path === `.github/workflows/publish-${t}.yml`);
+      expect(Boolean(script), t).toBe(targets.includes(t));
+      expect(Boolean(workflow), t).toBe(targets.includes(t));
+      if (script) expect(script).toMatchObject({ kind: 'generated', mode: 0o755 });
+      if (workflow) expect(workflow.kind).toBe('generated');
+    }
+    expect(files.filter((f) => f.path === '.github/dependabot.yml')).toHaveLength(1);
+  });
+});
+
+describe('push scripts: shellcheck and bash -n for every target and option combination', () => {
+  it.each(COMBOS)('%s', (_name, values) => {
+    const { dir, files } = project(values);
+    const scripts = files.filter((f) => f.path.startsWith('scripts/')).map((f) => join(dir, f.path));
+    expect(scripts.length).toBeGreaterThan(0);
+    const sc = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...scripts], { encoding: 'utf8' });
+    expect(sc.error, 'shellcheck must be installed').toBeUndefined();
+    expect(sc.stdout + sc.stderr).toBe('');
+    expect(sc.status).toBe(0);
+    for (const script of scripts) {
+      const syntax = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+      expect(syntax.status, `${script}: ${syntax.stderr}`).toBe(0);
+      const text = readFileSync(script, 'utf8');
+      expect(text.startsWith('#!/usr/bin/env bash\n'), script).toBe(true);
+      expect(text).toContain('\nset -euo pipefail\n');
+      expect(text).not.toMatch(/set -[a-z]*x|set -o xtrace/);
+    }
+  });
+
+  it('shellcheck does fail on a broken script (the check above can fail)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.sh'), '#!/usr/bin/env bash\nrm -rf $1/*\n');
+    expect(spawnSync('shellcheck', [join(dir, 'bad.sh')]).status).not.toBe(0);
+  });
+
+  it('every script shares one implementation: the library is identical in all six', () => {
+    const { dir } = project({ registries: { targets: ALL } });
+    const libs = ALL.map((t) => {
+      const text = readFileSync(join(dir, `scripts/push-${t}.sh`), 'utf8');
+      return text.slice(text.indexOf('# Shared by every scripts/push-*.sh'), text.indexOf('\nmain() {'));
+    });
+    expect(libs[0]!.length).toBeGreaterThan(2000);
+    for (const lib of libs) expect(lib).toBe(libs[0]);
+  });
+
+  it('--help prints the header and exits 0, an unknown argument exits 2', () => {
+    const { dir } = project({ registries: { targets: ['ecr'] } });
+    const help = runScript(dir, 'ecr', ['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: scripts/push-ecr.sh [--dry-run] [--help]');
+    expect(help.stdout).toContain('AWS_REGION');
+    const bad = runScript(dir, 'ecr', ['--push-it'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown argument --push-it');
+    expect(bad.calls).toBe('');
+  });
+});
+
+describe('--dry-run: every command printed, none run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project({ registries: { targets: ALL } }).dir;
+  });
+
+  const expected: Record<RegistryTarget, string> = {
+    dockerhub: [
+      `+ printf '%s\\n' "$DOCKERHUB_TOKEN" | docker login --username Bob --password-stdin docker.io`,
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app docker.io/bob/demo:v1.2.3',
+      '+ docker tag demo-app docker.io/bob/demo:latest',
+      '+ docker push docker.io/bob/demo:v1.2.3',
+      '+ docker push docker.io/bob/demo:latest',
+      'would push docker.io/bob/demo:v1.2.3',
+      'would push docker.io/bob/demo:latest',
+    ].join('\n'),
+    ecr: [
+      '+ aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      '+ aws ecr describe-repositories --region eu-west-1 --registry-id 123456789012 --repository-names demo',
+      '+ aws ecr create-repository --region eu-west-1 --registry-id 123456789012 --repository-name demo --image-scanning-configuration scanOnPush=true --query repository.repositoryUri --output text   # only when the lookup above fails',
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:v1.2.3',
+      '+ docker tag demo-app 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:latest',
+      '+ docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:v1.2.3',
+      '+ docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:latest',
+      'would push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:v1.2.3',
+      'would push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/demo:latest',
+    ].join('\n'),
+    gar: [
+      '+ gcloud auth print-access-token | docker login --username oauth2accesstoken --password-stdin europe-west4-docker.pkg.dev',
+      '+ gcloud artifacts repositories describe apps --project my-proj-42 --location europe-west4',
+      '+ gcloud artifacts repositories create apps --project my-proj-42 --location europe-west4 --repository-format docker   # only when the lookup above fails',
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app europe-west4-docker.pkg.dev/my-proj-42/apps/demo:v1.2.3',
+      '+ docker tag demo-app europe-west4-docker.pkg.dev/my-proj-42/apps/demo:latest',
+      '+ docker push europe-west4-docker.pkg.dev/my-proj-42/apps/demo:v1.2.3',
+      '+ docker push europe-west4-docker.pkg.dev/my-proj-42/apps/demo:latest',
+      'would push europe-west4-docker.pkg.dev/my-proj-42/apps/demo:v1.2.3',
+      'would push europe-west4-docker.pkg.dev/my-proj-42/apps/demo:latest',
+    ].join('\n'),
+    acr: [
+      '+ az acr show --name MyRegistry1 --query loginServer --output tsv',
+      '+ az acr create --name MyRegistry1 --resource-group rg-apps --sku Basic --query loginServer --output tsv   # only when the lookup above fails',
+      '+ az acr login --name MyRegistry1 --expose-token --output tsv --query accessToken | docker login --username 00000000-0000-0000-0000-000000000000 --password-stdin myregistry1.azurecr.io',
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app myregistry1.azurecr.io/demo:v1.2.3',
+      '+ docker tag demo-app myregistry1.azurecr.io/demo:latest',
+      '+ docker push myregistry1.azurecr.io/demo:v1.2.3',
+      '+ docker push myregistry1.azurecr.io/demo:latest',
+      'would push myregistry1.azurecr.io/demo:v1.2.3',
+      'would push myregistry1.azurecr.io/demo:latest',
+    ].join('\n'),
+    ghcr: [
+      `+ printf '%s\\n' "$GITHUB_TOKEN" | docker login --username octocat --password-stdin ghcr.io`,
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app ghcr.io/some-org/demo:v1.2.3',
+      '+ docker tag demo-app ghcr.io/some-org/demo:latest',
+      '+ docker push ghcr.io/some-org/demo:v1.2.3',
+      '+ docker push ghcr.io/some-org/demo:latest',
+      'would push ghcr.io/some-org/demo:v1.2.3',
+      'would push ghcr.io/some-org/demo:latest',
+    ].join('\n'),
+    registry: [
+      `+ printf '%s\\n' "$REGISTRY_PASSWORD" | docker login --username ci --password-stdin registry.example.com:5000`,
+      '+ docker compose --project-name demo build app',
+      '+ docker tag demo-app registry.example.com:5000/demo:v1.2.3',
+      '+ docker tag demo-app registry.example.com:5000/demo:latest',
+      '+ docker push registry.example.com:5000/demo:v1.2.3',
+      '+ docker push registry.example.com:5000/demo:latest',
+      'would push registry.example.com:5000/demo:v1.2.3',
+      'would push registry.example.com:5000/demo:latest',
+    ].join('\n'),
+  };
+
+  it.each(ALL)('%s: the exact commands and reference; no docker, cloud CLI or secret', (target) => {
+    const r = runScript(dir, target, ['--dry-run'], envFor(target));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${expected[target]}\n`);
+    expect(r.calls).toBe('');
+    for (const secret of SECRETS) expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
+  it('REGISTRY_HOST overrides the host every cloud script computes', () => {
+    const refs: Record<string, string> = {
+      dockerhub: 'mirror.example.com/bob/demo',
+      ecr: 'mirror.example.com/demo',
+      gar: 'mirror.example.com/my-proj-42/apps/demo',
+      acr: 'mirror.example.com/demo',
+      ghcr: 'mirror.example.com/some-org/demo',
+    };
+    for (const [target, repo] of Object.entries(refs)) {
+      const r = runScript(dir, target, ['-n'], { ...CLOUD_ENV, REGISTRY_HOST: 'mirror.example.com' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`would push ${repo}:v1.2.3\n`);
+      expect(r.stdout).toContain('--password-stdin mirror.example.com\n');
+    }
+  });
+
+  it('PLATFORMS builds and pushes a multi-platform image in one buildx step', () => {
+    const r = runScript(dir, 'registry', ['--dry-run'], { ...FULL_ENV, PLATFORMS: 'linux/amd64,linux/arm64', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `+ printf '%s\\n' "$REGISTRY_PASSWORD" | docker login --username ci --password-stdin registry.example.com:5000`,
+        "+ docker buildx build --platform linux/amd64,linux/arm64 --target runtime --secret id=extra_ca,src=/etc/ca.pem --tag registry.example.com:5000/demo:v1.2.3 --tag registry.example.com:5000/demo:latest --metadata-file '$TMPDIR/metadata.json' --push .",
+        'would push registry.example.com:5000/demo:v1.2.3',
+        'would push registry.example.com:5000/demo:latest',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).not.toContain('docker compose');
+  });
+
+  it('SKIP_BUILD=1 checks the local image instead of building; PUSH_LATEST=0 pushes one tag', () => {
+    const r = runScript(dir, 'ghcr', ['--dry-run'], { ...CLOUD_ENV, SKIP_BUILD: '1', PUSH_LATEST: '0' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("+ docker image inspect --format '{{.Id}}' demo-app\n");
+    expect(r.stdout).not.toContain('docker compose');
+    expect(r.stdout.match(/^\+ docker push /gm)).toHaveLength(1);
+    expect(r.stdout.endsWith('would push ghcr.io/some-org/demo:v1.2.3\n')).toBe(true);
+  });
+
+  it('IMAGE_TAG defaults to the git short SHA, or latest outside a git repository', () => {
+    const env = { ...CLOUD_ENV, IMAGE_TAG: '' };
+    const outside = runScript(dir, 'ghcr', ['-n'], env);
+    expect(outside.stdout).toContain('would push ghcr.io/some-org/demo:latest\n');
+    expect(outside.stdout.match(/^would push/gm)).toHaveLength(1);
+    const repo = project({ registries: { targets: ['ghcr'] } }).dir;
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    expect(git('commit', '-qm', 'init').status).toBe(0);
+    const sha = git('rev-parse', '--short', 'HEAD').stdout.trim();
+    expect(sha).toMatch(/^[0-9a-f]{7,}$/);
+    const inside = runScript(repo, 'ghcr', ['-n'], env);
+    expect(inside.stdout).toContain(`would push ghcr.io/some-org/demo:${sha}\n`);
+    expect(inside.stdout).toContain('would push ghcr.io/some-org/demo:latest\n');
+  });
+
+  it('ACR without AZURE_RESOURCE_GROUP: no create, the computed login server', () => {
+    const env = { ...CLOUD_ENV };
+    delete env['AZURE_RESOURCE_GROUP'];
+    const r = runScript(dir, 'acr', ['-n'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('az acr create');
+    expect(r.stderr).toBe('push-acr.sh: when az acr show finds no registry MyRegistry1: assuming myregistry1.azurecr.io (set AZURE_RESOURCE_GROUP to create it)\n');
+    expect(r.stdout).toContain('would push myregistry1.azurecr.io/demo:v1.2.3\n');
+  });
+
+  it('ECR without AWS_ACCOUNT_ID shows the sts call it would make', () => {
+    const env = { ...CLOUD_ENV };
+    delete env['AWS_ACCOUNT_ID'];
+    const r = runScript(dir, 'ecr', ['-n'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('+ aws sts get-caller-identity --query Account --output text');
+    expect(r.stdout).toContain('would push <AWS_ACCOUNT_ID>.dkr.ecr.eu-west-1.amazonaws.com/demo:v1.2.3\n');
+    expect(r.calls).toBe('');
+  });
+});
+
+describe('generation-time answers become the scripts\' defaults; the environment overrides them', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project({
+      projectName: 'shop',
+      registries: {
+        targets: ALL,
+        image: 'shop-api',
+        dockerhub: { namespace: 'acme' },
+        ecr: { region: 'cn-north-1', accountId: '123456789012' },
+        gar: { project: 'example.com:my-project', location: 'us', repository: 'containers' },
+        acr: { name: 'AcmeProd01', resourceGroup: 'rg-prod' },
+        ghcr: { owner: 'Acme-Corp' },
+        registry: { host: 'registry.example.com', namespace: 'team/apps' },
+      },
+    }).dir;
+  });
+  const secrets: Env = { IMAGE_TAG: '7', DOCKERHUB_USERNAME: 'bob', DOCKERHUB_TOKEN: 'x', GITHUB_ACTOR: 'me', GITHUB_TOKEN: 'x', REGISTRY_USERNAME: 'u', REGISTRY_PASSWORD: 'x' };
+  const defaults: Record<RegistryTarget, string> = {
+    dockerhub: 'docker.io/acme/shop-api',
+    ecr: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/shop-api',
+    gar: 'us-docker.pkg.dev/example.com/my-project/containers/shop-api',
+    acr: 'acmeprod01.azurecr.io/shop-api',
+    ghcr: 'ghcr.io/acme-corp/shop-api',
+    registry: 'registry.example.com/team/apps/shop-api',
+  };
+  it.each(ALL)('%s: the defaults give the reference', (target) => {
+    const r = runScript(dir, target, ['-n'], secrets);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`would push ${defaults[target]}:7\n`);
+    expect(r.stdout).toContain('+ docker compose --project-name shop build app\n+ docker tag shop-app ');
+  });
+  it('environment variables win', () => {
+    const r = runScript(dir, 'gar', ['-n'], { ...secrets, GOOGLE_CLOUD_PROJECT: 'other-proj', GAR_LOCATION: 'asia-northeast3', IMAGE: 'web' });
+    expect(r.stdout).toContain('would push asia-northeast3-docker.pkg.dev/other-proj/containers/web:7\n');
+    const ns = runScript(dir, 'registry', ['-n'], { ...secrets, REGISTRY_NAMESPACE: '' });
+    expect(ns.stdout).toContain('would push registry.example.com/shop-api:7\n');
+  });
+});
+
+describe('bad settings exit 2 naming the variable, before anything runs', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project({ registries: { targets: ALL } }).dir;
+  });
+  const cases: Array<[RegistryTarget, Env, string]> = [
+    ['registry', { IMAGE: 'My_App' }, 'IMAGE=My_App is not valid'],
+    ['registry', { IMAGE: 'app/' }, 'IMAGE=app/ is not valid'],
+    ['registry', { IMAGE: `${'a'.repeat(250)}` }, 'IMAGE='],
+    ['dockerhub', { IMAGE: 'team/app' }, 'IMAGE=team/app is not valid: it must be a Docker Hub repository name'],
+    ['ecr', { IMAGE: 'a__b' }, 'IMAGE=a__b is not valid: it must be an ECR repository name'],
+    ['registry', { IMAGE_TAG: '-v1' }, 'IMAGE_TAG=-v1 is not valid: it must be a tag'],
+    ['registry', { IMAGE_TAG: 'x'.repeat(129) }, 'IMAGE_TAG='],
+    ['registry', { IMAGE_TAG: 'v1 2' }, "IMAGE_TAG='v1 2' is not valid"],
+    ['registry', { PUSH_LATEST: 'yes' }, 'PUSH_LATEST=yes is not valid: it must be 0 or 1'],
+    ['registry', { SKIP_BUILD: 'true' }, 'SKIP_BUILD=true is not valid'],
+    ['registry', { PLATFORMS: 'linux' }, 'PLATFORMS=linux is not valid'],
+    ['registry', { PLATFORMS: 'linux/amd64', SKIP_BUILD: '1' }, 'SKIP_BUILD=1 cannot be used with PLATFORMS'],
+    ['registry', { REGISTRY_HOST: 'myregistry' }, 'REGISTRY_HOST=myregistry is not valid'],
+    ['registry', { REGISTRY_HOST: 'https://registry.example.com' }, 'REGISTRY_HOST=https://registry.example.com is not valid'],
+    ['registry', { REGISTRY_NAMESPACE: 'Team' }, 'REGISTRY_NAMESPACE=Team is not valid'],
+    ['registry', { REGISTRY_USERNAME: 'a b' }, "REGISTRY_USERNAME='a b' is not valid"],
+    ['ecr', { REGISTRY_HOST: 'my_host:5000' }, 'REGISTRY_HOST=my_host:5000 is not valid'],
+    ['dockerhub', { DOCKERHUB_NAMESPACE: 'Acme' }, 'DOCKERHUB_NAMESPACE=Acme is not valid'],
+    ['dockerhub', { DOCKERHUB_USERNAME: 'bob:x' }, 'DOCKERHUB_USERNAME=bob:x is not valid'],
+    ['ecr', { AWS_REGION: 'eu-west' }, 'AWS_REGION=eu-west is not valid: it must be an AWS region'],
+    ['ecr', { AWS_ACCOUNT_ID: '12345678901' }, 'AWS_ACCOUNT_ID=12345678901 is not valid: it must be an AWS account ID: 12 digits'],
+    ['gar', { GOOGLE_CLOUD_PROJECT: 'My-Project' }, 'GOOGLE_CLOUD_PROJECT=My-Project is not valid'],
+    ['gar', { GOOGLE_CLOUD_PROJECT: 'abc' }, 'GOOGLE_CLOUD_PROJECT=abc is not valid'],
+    ['gar', { GAR_LOCATION: 'Europe-West4' }, 'GAR_LOCATION=Europe-West4 is not valid'],
+    ['gar', { GAR_REPOSITORY: '1apps' }, 'GAR_REPOSITORY=1apps is not valid'],
+    ['acr', { ACR_NAME: 'my-registry' }, 'ACR_NAME=my-registry is not valid: it must be an Azure Container Registry name: 5 to 50 letters and digits'],
+    ['acr', { ACR_NAME: 'abcd' }, 'ACR_NAME=abcd is not valid'],
+    ['acr', { ACR_NAME: 'a'.repeat(51) }, 'ACR_NAME='],
+    ['acr', { AZURE_RESOURCE_GROUP: 'rg.' }, 'AZURE_RESOURCE_GROUP=rg. is not valid'],
+    ['ghcr', { GHCR_OWNER: 'some--org' }, 'GHCR_OWNER=some--org is not valid'],
+    ['ghcr', { GHCR_OWNER: '', GITHUB_REPOSITORY_OWNER: 'bad_owner' }, 'GITHUB_REPOSITORY_OWNER=bad_owner is not valid'],
+    ['ghcr', { GHCR_OWNER: 'o'.repeat(40) }, 'GHCR_OWNER='],
+  ];
+  it.each(cases)('%s with %j', (target, overrides, message) => {
+    const r = runScript(dir, target, [], { ...envFor(target), ...overrides });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`push-${target}.sh: nothing was run; fix these settings:`);
+    expect(r.stderr).toContain(`  - ${message}`);
+    expect(r.calls).toBe('');
+    for (const secret of SECRETS) expect(r.stderr).not.toContain(secret);
+  });
+
+  it('reports every problem at once', () => {
+    const r = runScript(dir, 'ecr', ['--dry-run'], { IMAGE: 'A', IMAGE_TAG: '.x', PUSH_LATEST: '2', AWS_REGION: 'x', AWS_ACCOUNT_ID: '1' });
+    expect(r.code).toBe(2);
+    for (const name of ['IMAGE=A', 'IMAGE_TAG=.x', 'PUSH_LATEST=2', 'AWS_REGION=x', 'AWS_ACCOUNT_ID=1']) expect(r.stderr).toContain(`  - ${name} is not valid`);
+  });
+
+  const missing: Record<RegistryTarget, string[]> = {
+    dockerhub: ['DOCKERHUB_USERNAME', 'DOCKERHUB_TOKEN'],
+    ecr: ['AWS_REGION'],
+    gar: ['GOOGLE_CLOUD_PROJECT', 'GAR_LOCATION', 'GAR_REPOSITORY'],
+    acr: ['ACR_NAME'],
+    ghcr: ['GHCR_OWNER', 'GITHUB_ACTOR', 'GITHUB_TOKEN'],
+    registry: ['REGISTRY_HOST', 'REGISTRY_USERNAME', 'REGISTRY_PASSWORD'],
+  };
+  it.each(ALL)('%s without settings: exit 2 listing each missing variable', (target) => {
+    for (const args of [[], ['--dry-run']]) {
+      const r = runScript(dir, target, args, {});
+      expect(r.code).toBe(2);
+      const listed = r.stderr.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4).split(' ')[0]);
+      expect(listed).toEqual(missing[target]);
+      for (const name of missing[target]) expect(r.stderr).toContain(`  - ${name} is required and not set`);
+      expect(r.calls).toBe('');
+    }
+  });
+});
+
+describe('secrets never reach a command line, the output or a file', () => {
+  it('real runs against fake CLIs: tokens only on docker login\'s stdin; the digest is reported', () => {
+    const { dir } = project({ registries: { targets: ALL } });
+    const fake = fakeBin();
+    for (const target of ['dockerhub', 'ghcr', 'registry'] as const) {
+      const r = runScript(dir, target, [], envFor(target), fake);
+      expect(r.code, r.stderr).toBe(0);
+      const secret = { dockerhub: SECRETS[0], ghcr: SECRETS[1], registry: SECRETS[2] }[target]!;
+      const argvLines = r.calls.split('\n').filter((l) => !l.startsWith('stdin '));
+      expect(argvLines.join('\n')).not.toContain(secret);
+      expect(r.calls).toContain(`stdin [${secret}]`);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(r.calls).toMatch(/^docker \[compose\] \[--project-name\] \[demo\] \[build\] \[app\]$/m);
+      expect(r.stdout).toMatch(new RegExp(`^pushed [^ ]+/demo:v1\\.2\\.3@sha256:${'ab'.repeat(32)}$`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^pushed [^ ]+/demo:latest@sha256:${'ab'.repeat(32)}$`, 'm'));
+    }
+  });
+
+  it('without a digest in docker push\'s output, the digest comes from RepoDigests (docker.io names shortened)', () => {
+    const { dir } = project({ registries: { targets: ALL } });
+    for (const target of ['dockerhub', 'registry'] as const) {
+      const r = runScript(dir, target, [], { ...envFor(target), FAKE_PUSH_QUIET: '1' });
+      expect(r.code, r.stderr).toBe(0);
+      const repo = target === 'dockerhub' ? 'docker.io/bob/demo' : 'registry.example.com:5000/demo';
+      expect(r.stdout).toContain(`pushed ${repo}:v1.2.3@sha256:${'cd'.repeat(32)}\n`);
+      expect(r.calls).toContain(`docker [image] [inspect] [--format] [{{range .RepoDigests}}{{println .}}{{end}}] [${repo}:v1.2.3]`);
+    }
+  });
+
+  it('a secret pasted into the wrong variable is masked in every message', () => {
+    const { dir } = project({ registries: { targets: ['registry'] } });
+    const secret = SECRETS[2]!;
+    const dry = runScript(dir, 'registry', ['--dry-run'], { ...FULL_ENV, REGISTRY_NAMESPACE: secret.toLowerCase().replaceAll(/[^a-z0-9]/g, ''), REGISTRY_PASSWORD: secret.toLowerCase().replaceAll(/[^a-z0-9]/g, '') });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('would push registry.example.com:5000/***/demo:v1.2.3\n');
+    const bad = runScript(dir, 'registry', [], { ...FULL_ENV, IMAGE_TAG: `.${secret}` });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('  - IMAGE_TAG=.*** is not valid');
+    expect(bad.stderr).not.toContain(secret);
+  });
+
+  it('the scripts never pass a password as an argument, never write one, never trace', () => {
+    const { dir } = project({ registries: { targets: ALL } });
+    for (const t of ALL) {
+      const text = readFileSync(join(dir, `scripts/push-${t}.sh`), 'utf8');
+      expect(text).not.toMatch(/--password(?!-stdin)|\s-p\s|set -x/);
+      // Secret variables are only read by the stdin login and the masking helper.
+      for (const name of ['DOCKERHUB_TOKEN', 'GITHUB_TOKEN', 'REGISTRY_PASSWORD']) {
+        for (const line of text.split('\n').filter((l) => l.includes(`$${name}`) || l.includes(`{${name}`))) {
+          throw new Error(`${t}: ${name} used directly: ${line}`);
+        }
+      }
+      expect(text).toContain(`printf '%s\\n' "\${!var}" | docker login --username "$user" --password-stdin "$host"`);
+    }
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+
+async function parseWorkflowText(name: string, content: string) {
+  const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const parseErrors = result.context.errors.getErrors().map((e) => e.message);
+  const template = result.value ? await convertWorkflowTemplate(result.context, result.value) : undefined;
+  const convertErrors = (template?.errors ?? []).map((e: { Message: string }) => e.Message);
+  return { errors: [...parseErrors, ...convertErrors], template };
+}
+
+describe('publish workflows', () => {
+  it.each(COMBOS)('%s: GitHub\'s parser accepts every workflow', async (_name, values) => {
+    const files = renderAppFiles(model(values)).filter((f) => f.path.startsWith('.github/workflows/'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const { errors, template } = await parseWorkflowText(f.path, f.content);
+      expect(errors, f.path).toEqual([]);
+      expect(template?.jobs.length, f.path).toBe(1);
+    }
+  });
+
+  it('the parser does report a broken workflow (the check above can fail)', async () => {
+    const { errors } = await parseWorkflowText('bad.yml', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: x@v1\n        run: echo\n');
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  const workflow = (target: RegistryTarget, values: Obj = {}): Obj => {
+    const file = renderAppFiles(model({ registries: { targets: [target], ...values } })).find((f) => f.path === `.github/workflows/publish-${target}.yml`)!;
+    return parseYaml(file.content) as Obj;
+  };
+  const usesOf = (wf: Obj): string[] => (wf.jobs.publish.steps as Obj[]).map((s) => s.uses).filter(Boolean);
+
+  it.each(ALL)('%s: triggers, tags, cache, SBOM and provenance', (target) => {
+    const wf = workflow(target, { branch: 'trunk' });
+    expect(wf.on.push).toEqual({ branches: ['trunk'], tags: ['v*.*.*'] });
+    const steps = wf.jobs.publish.steps as Obj[];
+    const meta = steps.find((s) => s.uses === ACTIONS.metadata)!;
+    expect(meta.with.tags.split('\n').filter(Boolean)).toEqual([
+      'type=sha',
+      'type=semver,pattern={{version}}',
+      'type=semver,pattern={{major}}.{{minor}}',
+      'type=raw,value=latest,enable={{is_default_branch}}',
+    ]);
+    const push = steps.find((s) => s.uses === ACTIONS.buildPush)!;
+    expect(push.with).toMatchObject({ push: true, target: 'runtime', provenance: 'mode=max', sbom: true, 'cache-from': `type=gha,scope=publish-${target}` });
+    expect(usesOf(wf)).toEqual(expect.arrayContaining([ACTIONS.checkout, ACTIONS.qemu, ACTIONS.buildx, ACTIONS.metadata, ACTIONS.buildPush]));
+    // No ${{ }} inside a shell script (script injection): values reach run steps through env.
+    for (const s of steps) if (s.run) expect(s.run, s.name).not.toContain('${{');
+    expect(wf.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('OIDC where the cloud has it, a token secret otherwise', () => {
+    expect(workflow('ecr').jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(usesOf(workflow('ecr'))).toEqual(expect.arrayContaining([ACTIONS.aws, ACTIONS.ecrLogin]));
+    expect(workflow('gar').jobs.publish.permissions['id-token']).toBe('write');
+    expect(usesOf(workflow('gar'))).toEqual(expect.arrayContaining([ACTIONS.gcpAuth, ACTIONS.gcloud]));
+    expect(workflow('acr').jobs.publish.permissions['id-token']).toBe('write');
+    expect(usesOf(workflow('acr'))).toContain(ACTIONS.azure);
+    expect(workflow('ghcr').jobs.publish.permissions).toEqual({ contents: 'read', packages: 'write' });
+    for (const t of ['dockerhub', 'registry', 'ghcr'] as const) {
+      expect(workflow(t).jobs.publish.permissions['id-token'], t).toBeUndefined();
+      expect(JSON.stringify(workflow(t)), t).toContain('secrets.');
+    }
+    for (const t of ['ecr', 'gar', 'acr'] as const) expect(JSON.stringify(workflow(t)), t).not.toContain('secrets.');
+  });
+
+  it('generation-time defaults are the fallback of each repository variable', () => {
+    const wf = workflow('ecr', { image: 'shop-api', platforms: 'linux/amd64,linux/arm64', ecr: { region: 'eu-west-1' } });
+    expect(wf.jobs.publish.env).toMatchObject({
+      IMAGE: "${{ vars.IMAGE || 'shop-api' }}",
+      PLATFORMS: "${{ vars.PLATFORMS || 'linux/amd64,linux/arm64' }}",
+      AWS_REGION: "${{ vars.AWS_REGION || 'eu-west-1' }}",
+    });
+    expect(workflow('ecr').jobs.publish.env.AWS_REGION).toBe('${{ vars.AWS_REGION }}');
+  });
+
+  it('the workflows\' shell steps pass shellcheck', () => {
+    const dir = tempDir();
+    let n = 0;
+    for (const t of ALL) {
+      for (const s of workflow(t).jobs.publish.steps as Obj[]) {
+        if (!s.run) continue;
+        writeFileSync(join(dir, `step-${n++}.sh`), `#!/usr/bin/env bash\nset -e\n${s.run}`);
+      }
+    }
+    expect(n).toBeGreaterThan(10);
+    const sc = spawnSync('shellcheck', ['--shell=bash', ...Array.from({ length: n }, (_, i) => join(dir, `step-${i}.sh`))], { encoding: 'utf8' });
+    expect(sc.stdout).toBe('');
+    expect(sc.status).toBe(0);
+  });
+
+  it('Dependabot watches the Docker base image and the actions', () => {
+    const file = renderAppFiles(model({ registries: { targets: ['ghcr'] } })).find((f) => f.path === '.github/dependabot.yml')!;
+    const config = parseYaml(file.content) as Obj;
+    expect(config.version).toBe(2);
+    expect((config.updates as Obj[]).map((u) => [u['package-ecosystem'], u.directory, u.schedule.interval])).toEqual([
+      ['docker', '/', 'weekly'],
+      ['github-actions', '/', 'weekly'],
+    ]);
+  });
+});
+
+describe('README.Docker.md sections', () => {
+  it.each([['en'], ['ko']])('%s: one section per chosen target, none without targets', (lang) => {
+    const readme = (targets: string[]) => renderAppFiles(model({ lang, registries: { targets } })).find((f) => f.path === 'README.Docker.md')!.content;
+    const none = readme([]);
+    const two = readme(['ecr', 'ghcr']);
+    expect(none).not.toContain('### Amazon ECR');
+    expect(two).toContain('### Amazon ECR');
+    expect(two).toContain('### GitHub Container Registry');
+    expect(two).not.toContain('### Docker Hub');
+    expect(two.startsWith(none)).toBe(true);
+    expect(two).toContain('scripts/push-ecr.sh --dry-run');
+    expect(two).toContain('\nscripts/push-ghcr.sh\n');
+    expect(two).toContain('`.github/workflows/publish-ecr.yml`');
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+
+describe('wpsn-docker registry (the bin)', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('--help exits 0 with the usage', () => {
+    const r = runCli(tempDir(), ['registry', '--help']);
+    expect(r.code, r.describe).toBe(0);
+    expect(r.stdout).toContain('Usage: wpsn-docker registry [directory] [--registry LIST] [options]');
+    expect(r.stdout).toContain('--ecr-region');
+  });
+
+  it('fails with exit 2 outside a generated project, writing nothing', () => {
+    const dir = tempDir();
+    const r = runCli(dir, ['registry', '--registry', 'ecr']);
+    expect(r.code, r.describe).toBe(2);
+    expect(r.stderr).toContain('is not a project generated by generator-wpsn-docker');
+    expect(filesOf(snapshotTree(dir))).toEqual([]);
+    const missing = runCli(dir, ['registry', '--yes', 'nowhere']);
+    expect(missing.code, missing.describe).toBe(2);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+
+  it('rejects a bad value or flag with exit 2', () => {
+    const dir = tempDir();
+    expect(runCli(dir, ['--yes']).code).toBe(0);
+    const bad = runCli(dir, ['registry', '--registry', 'ecr', '--ecr-region', 'Mars']);
+    expect(bad.code, bad.describe).toBe(2);
+    expect(bad.stderr).toContain('registries.ecr.region');
+    expect(bad.stderr).toContain('--ecr-region');
+    const unknown = runCli(dir, ['registry', '--port', '80']);
+    expect(unknown.code, unknown.describe).toBe(2);
+  });
+
+  const isRegistryFile = (p: string) => p.startsWith('scripts/') || p.startsWith('.github/');
+  const without = (tree: Record<string, TreeEntry>, paths: (p: string) => boolean) =>
+    Object.fromEntries(Object.entries(tree).filter(([p]) => !paths(p)));
+
+  it('adds and removes exactly the matching files; everything else stays byte-identical', () => {
+    const dir = tempDir();
+    const first = runCli(dir, ['--yes', '--registry', 'ecr,ghcr', '--ecr-region', 'eu-west-1']);
+    expect(first.code, first.describe).toBe(0);
+    const t0 = snapshotTree(dir);
+    expect(filesOf(t0).filter(isRegistryFile)).toEqual([
+      '.github/dependabot.yml',
+      '.github/workflows/publish-ecr.yml',
+      '.github/workflows/publish-ghcr.yml',
+      'scripts/push-ecr.sh',
+      'scripts/push-ghcr.sh',
+    ]);
+    expect(t0['scripts/push-ecr.sh']!.mode).toBe('0755');
+
+    const swap = runCli(dir, ['registry', '--registry', 'ecr,registry', '--registry-host', 'registry.example.com']);
+    expect(swap.code, swap.describe).toBe(0);
+    expect(swap.stdout).toContain('    remove scripts/push-ghcr.sh');
+    expect(swap.stdout).toContain('    create scripts/push-registry.sh');
+    expect(swap.stdout).toContain('registries: ecr, registry');
+    const t1 = snapshotTree(dir);
+    expect(filesOf(t1).filter(isRegistryFile)).toEqual([
+      '.github/dependabot.yml',
+      '.github/workflows/publish-ecr.yml',
+      '.github/workflows/publish-registry.yml',
+      'scripts/push-ecr.sh',
+      'scripts/push-registry.sh',
+    ]);
+    // Kept targets are byte-identical; only README.Docker.md and .yo-rc.json changed besides.
+    for (const p of ['.github/dependabot.yml', '.github/workflows/publish-ecr.yml', 'scripts/push-ecr.sh']) expect(t1[p], p).toEqual(t0[p]);
+    const changed = (a: Record<string, TreeEntry>, b: Record<string, TreeEntry>) =>
+      [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((p) => JSON.stringify(a[p]) !== JSON.stringify(b[p])).sort();
+    expect(changed(without(t0, isRegistryFile), without(t1, isRegistryFile))).toEqual(['.yo-rc.json', 'README.Docker.md']);
+    const readme = readFileSync(join(dir, 'README.Docker.md'), 'utf8');
+    expect(readme).toContain('### Self-hosted registry');
+    expect(readme).not.toContain('### GitHub Container Registry');
+    const state = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-wpsn-docker'];
+    expect(state.answers.registries).toMatchObject({ targets: ['ecr', 'registry'], ecr: { region: 'eu-west-1' }, registry: { host: 'registry.example.com' } });
+    expect(Object.keys(state.generated.files).filter(isRegistryFile).sort()).toEqual(filesOf(t1).filter(isRegistryFile));
+
+    // Back to the first set: byte-identical to the first run, except the remembered host.
+    const back = runCli(dir, ['registry', '--registry', 'ecr,ghcr']);
+    expect(back.code, back.describe).toBe(0);
+    const t2 = snapshotTree(dir);
+    expect(changed(t0, t2)).toEqual(['.yo-rc.json']);
+
+    // Again: nothing changes.
+    const again = runCli(dir, ['registry', '--yes']);
+    expect(again.code, again.describe).toBe(0);
+    expect(again.stdout).toContain('up to date: nothing changed');
+    expect(snapshotTree(dir)).toEqual(t2);
+
+    // none: every registry file goes, the README loses its section, the rest stays.
+    const none = runCli(dir, ['registry', '--registry', 'none']);
+    expect(none.code, none.describe).toBe(0);
+    const t3 = snapshotTree(dir);
+    expect(filesOf(t3).filter(isRegistryFile)).toEqual([]);
+    expect(existsSync(join(dir, '.github'))).toBe(true); // empty folders are left
+    expect(readFileSync(join(dir, 'README.Docker.md'), 'utf8')).not.toContain('## Push the image to a registry');
+    expect(changed(without(t0, isRegistryFile), without(t3, isRegistryFile))).toEqual([
+      '.yo-rc.json',
+      'README.Docker.md',
+    ]);
+  });
+
+  it('an edited script stops a --yes run (exit 3) and is kept when its target goes', () => {
+    const dir = tempDir();
+    expect(runCli(dir, ['--yes', '--registry', 'ecr,ghcr']).code).toBe(0);
+    writeFileSync(join(dir, 'scripts/push-ecr.sh'), '#!/usr/bin/env bash\necho mine\n');
+    const before = snapshotTree(dir);
+    const blocked = runCli(dir, ['registry', '--registry', 'ecr', '--ecr-region', 'eu-west-1']);
+    expect(blocked.code, blocked.describe).toBe(3);
+    expect(blocked.stderr).toContain('scripts/push-ecr.sh');
+    expect(snapshotTree(dir)).toEqual(before);
+    const dropped = runCli(dir, ['registry', '--registry', 'ghcr']);
+    expect(dropped.code, dropped.describe).toBe(0);
+    expect(dropped.stdout).toContain('      keep scripts/push-ecr.sh');
+    expect(readFileSync(join(dir, 'scripts/push-ecr.sh'), 'utf8')).toBe('#!/usr/bin/env bash\necho mine\n');
+    const forced = runCli(dir, ['registry', '--registry', 'ecr', '--force']);
+    expect(forced.code, forced.describe).toBe(0);
+    expect(readFileSync(join(dir, 'scripts/push-ecr.sh'), 'utf8')).toContain('set -euo pipefail');
+  });
+
+  it('gcr: one notice line, and the gar target is stored', () => {
+    const dir = tempDir();
+    const r = runCli(dir, ['--yes', '--registry', 'gcr']);
+    expect(r.code, r.describe).toBe(0);
+    expect(r.stderr).toBe(`wpsn-docker: ${GCR_NOTICE}\n`);
+    expect(existsSync(join(dir, 'scripts/push-gar.sh'))).toBe(true);
+    expect(existsSync(join(dir, 'scripts/push-gcr.sh'))).toBe(false);
+    const state = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-wpsn-docker'];
+    expect(state.answers.registries.targets).toEqual(['gar']);
+    const viaCommand = runCli(dir, ['registry', '--registry', 'gcr,ecr']);
+    expect(viaCommand.code, viaCommand.describe).toBe(0);
+    expect(viaCommand.stderr).toBe(`wpsn-docker: ${GCR_NOTICE}\n`);
+    expect(runCli(dir, ['registry', '--yes']).stderr).toBe('');
+  });
+});
+
+describe('yo wpsn-docker:registry (yeoman-test)', () => {
+  const GENERATOR = fileURLToPath(new URL('../../generators/registry/index.ts', import.meta.url));
+  const run = (cwd: string, options: Obj, answers?: Obj) => {
+    let context = helpers
+      .run(GENERATOR, { namespace: 'wpsn-docker:registry', forwardCwd: true }, { force: false } as never)
+      .cd(cwd)
+      .withOptions({ force: false, ...options } as never)
+      .onGenerator((generator) => {
+        const root = (generator as unknown as { destinationRoot(): string }).destinationRoot();
+        if (!root.startsWith(`${TMP}${sep}`)) throw new Error(`refusing to run outside the temp dir: ${root}`);
+      });
+    if (answers) context = context.withAnswers(answers);
+    return context;
+  };
+
+  it('asks with a multi-select, then for the chosen targets\' defaults, and re-renders', async () => {
+    ensureBuilt();
+    const dir = tempDir();
+    expect(runCli(dir, ['--yes', '--registry', 'ghcr']).code).toBe(0);
+    const before = snapshotTree(dir);
+    const result = await run(dir, {}, { targets: ['ecr', 'acr'], 'ecr-region': 'ap-northeast-2', 'ecr-account-id': '', 'acr-name': 'Shop12345', 'acr-resource-group': '' });
+    const asked = result.askedQuestions.map((q: { name: string }) => q.name);
+    expect(asked).toEqual(['targets', 'ecr-region', 'ecr-account-id', 'acr-name', 'acr-resource-group']);
+    const after = snapshotTree(dir);
+    expect(filesOf(after).filter((p) => p.startsWith('scripts/'))).toEqual(['scripts/push-acr.sh', 'scripts/push-ecr.sh']);
+    expect(after['scripts/push-ecr.sh']!.mode).toBe('0755');
+    expect(readFileSync(join(dir, 'scripts/push-ecr.sh'), 'utf8')).toContain("AWS_REGION=${AWS_REGION:-'ap-northeast-2'}");
+    const same = Object.keys(before).filter((p) => !p.startsWith('scripts/') && !p.startsWith('.github/') && !['README.Docker.md', '.yo-rc.json'].includes(p));
+    for (const p of same) expect(after[p], p).toEqual(before[p]);
+    const state = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-wpsn-docker'];
+    expect(state.answers.registries.targets).toEqual(['ecr', 'acr']);
+    // The bin and the generator agree: a bin re-run finds nothing to do.
+    const check = runCli(dir, ['registry', '--yes']);
+    expect(check.code, check.describe).toBe(0);
+    expect(check.stdout, check.describe).toContain('up to date: nothing changed');
+  });
+
+  it('--registry with --yes asks nothing; outside a generated project it fails with code 2', async () => {
+    const dir = tempDir();
+    expect(runCli(dir, ['--yes']).code).toBe(0);
+    const result = await run(dir, { registry: 'registry', 'registry-host': '127.0.0.1:5000', yes: true });
+    expect(result.askedQuestions).toEqual([]);
+    expect(readFileSync(join(dir, 'scripts/push-registry.sh'), 'utf8')).toContain("REGISTRY_HOST=${REGISTRY_HOST:-'127.0.0.1:5000'}");
+    const empty = tempDir();
+    let failure: (Error & { code?: unknown }) | undefined;
+    try {
+      await run(empty, { registry: 'ecr', yes: true });
+    } catch (error) {
+      failure = error as Error & { code?: unknown };
+    }
+    expect(failure?.message).toContain('is not a project generated by generator-wpsn-docker');
+    expect(failure?.code).toBe(2);
+  });
+});
