@@ -242,7 +242,9 @@ describe.each(VARIANTS)('%s', (_label, values) => {
       expect(args[0]?.getProperty()?.getValue()).toBe(model.spec.app.baseImage);
       const froms = ast.getFROMs();
       expect(froms[0]?.getImage()).toBe('${BASE_IMAGE}');
-      expect(froms.map((f) => f.getBuildStage())).toEqual(model.app.buildScript ? ['base', 'deps', 'build', 'runtime'] : ['base', 'deps', 'runtime']);
+      // pnpm and yarn get a toolchain stage (the package manager in a layer of its own).
+      const expected = ['base', ...(model.app.install.setup ? ['toolchain'] : []), 'deps', ...(model.app.buildScript ? ['build'] : []), 'runtime'];
+      expect(froms.map((f) => f.getBuildStage())).toEqual(expected);
       const cmds = ast.getCMDs();
       expect(cmds).toHaveLength(1);
       expect(cmds[0]!.getJSONStrings().map((s) => s.getJSONValue())).toEqual(model.spec.app.command);
@@ -255,8 +257,11 @@ describe.each(VARIANTS)('%s', (_label, values) => {
       expect(dockerfile).toContain(`--mount=type=bind,source=${install.lockfile},target=${install.lockfile}`);
       expect(dockerfile).toContain(install.installProd);
       if (install.setup) expect(dockerfile).toContain(install.setup);
-      const watched = (r.compose['services']['app']['develop']['watch'] as Obj[]).filter((w) => w['action'] === 'rebuild').map((w) => w['path']);
-      expect(watched).toEqual(install.manifests);
+      // Every watch rule rebuilds (a read-only root file system takes no synced files): the
+      // whole folder, and the manifests named explicitly.
+      const watch = r.compose['services']['app']['develop']['watch'] as Obj[];
+      expect(watch.every((w) => w['action'] === 'rebuild')).toBe(true);
+      expect(watch.map((w) => w['path'])).toEqual(['.', ...install.manifests]);
       if (model.app.buildScript) {
         expect(lines).toContain(`RUN ${install.runScript} ${model.app.buildScript} && rm -rf node_modules`);
         expect(lines).toContain('COPY --from=build /app .');

@@ -1,0 +1,451 @@
+// The deploy model (m.deploy): names, defaults and per-target values the deploy renderers
+// and templates read. Derived once from the spec and the rest of the model; pure.
+import {
+  DEPLOY_LABELS,
+  DEPLOY_RULES,
+  DEPLOY_TARGETS,
+  FLAVOUR_LABELS,
+  type DeployTarget,
+  type KubernetesFlavour,
+} from '../../../schema/deploy.ts';
+import { RULES, type Rule } from '../../../schema/registry.ts';
+import type { StackModel } from '../../model.ts';
+import { shellQuote, type RegistryTargetModel, type ShellRule } from '../registry.ts';
+
+export interface DeployTargetModel {
+  id: DeployTarget;
+  label: string;
+  script: string;
+  /** The folder its configs live in. */
+  dir: string;
+}
+
+/** A secret the deployed stack needs: the Compose name, the file in the project, and per-platform names. */
+export interface DeploySecret {
+  /** Compose and Swarm name, also the file name under /run/secrets. */
+  name: string;
+  file: string;
+  /** Container Apps and Kubernetes-friendly name (lowercase, "-"). */
+  dashed: string;
+  /** The shell variable the deploy scripts read the file into when they must (ECS and ACA). */
+  variable: string;
+}
+
+/** Redis or the database, as a stateful service the targets run next to the app. */
+export interface StatefulService {
+  service: string;
+  label: string;
+  image: string;
+  /** uid and gid the process runs as (the official images' service user). */
+  uid: number;
+  gid: number;
+  /** CMD (the image's entrypoint stays): Kubernetes args, Compose command. */
+  args: string[] | undefined;
+  environment: Record<string, string>;
+  port: number;
+  volume: string;
+  dataDir: string;
+  secrets: string[];
+  /** Compose healthcheck test (Swarm stack: `$$` escapes a dollar). */
+  composeHealthcheck: string[];
+  /** The same probe as an exec command (Kubernetes, ECS): no Compose escaping. */
+  probe: string[];
+  /** Whether the image runs with a read-only root file system in Kubernetes. */
+  readOnlyRoot: boolean;
+  /** Writable folders besides the data folder (emptyDir in Kubernetes). */
+  scratch: string[];
+  resources: Resources;
+}
+
+export interface Resources {
+  /** Swarm and Kubernetes limits and requests. */
+  limits: { cpu: string; memory: string };
+  requests: { cpu: string; memory: string };
+  /** The same in Swarm's notation. */
+  swarm: { limits: { cpus: string; memory: string }; reservations: { cpus: string; memory: string } };
+}
+
+export interface AppImageModel {
+  /** The registry whose push script's reference is APP_IMAGE's default, if any. */
+  registry: RegistryTargetModel | undefined;
+  /** What APP_IMAGE defaults to, for the docs: REPOSITORY:IMAGE_TAG or the local image. */
+  text: string;
+  /** The local image `docker compose build` makes. */
+  local: string;
+  /** The repository name (IMAGE), as the push scripts default it. */
+  image: string;
+}
+
+export interface KubernetesModel {
+  flavour: KubernetesFlavour;
+  flavourLabel: string;
+  /** Kubernetes-safe project name ("_" becomes "-"). */
+  name: string;
+  namespace: string;
+  storageClass: string | undefined;
+  /** A StorageClass object the overlay adds (EKS: gp3 on the EBS CSI driver). */
+  ownStorageClass: boolean;
+  storageSize: string;
+  appReplicas: number;
+  serviceType: 'LoadBalancer' | 'ClusterIP';
+  serviceAnnotations: Record<string, string>;
+  secretName: string;
+  base: string;
+  overlay: string;
+  /** The image name in the base the deploy script replaces (kustomize images). */
+  imagePlaceholder: string;
+  /** Where the flavour's registry documentation points. */
+  registryHint: { en: string; ko: string };
+}
+
+export interface EcsModel {
+  family: string;
+  cluster: string | undefined;
+  service: string | undefined;
+  region: string | undefined;
+  accountId: string | undefined;
+  cpu: number;
+  memory: number;
+  redis: 'sidecar' | 'elasticache';
+  logGroup: string;
+  /** Secrets Manager names: PROJECT/<secret>. */
+  secretPrefix: string;
+  executionRole: string;
+  taskRole: string;
+  file: string;
+  /** The secrets the task reads from Secrets Manager. */
+  secrets: DeploySecret[];
+  /** The ${NAME} placeholders of the task definition, in the order the script fills them. */
+  placeholders: string[];
+}
+
+export interface AcaModel {
+  resourceGroup: string | undefined;
+  environment: string | undefined;
+  appName: string;
+  redisName: string;
+  cpu: string;
+  memory: string;
+  minReplicas: number;
+  maxReplicas: number;
+  redisStorage: 'azurefile' | 'ephemeral';
+  /** The environment storage (Azure Files share) Redis mounts. */
+  storageName: string;
+  appFile: string;
+  redisFile: string;
+  secrets: DeploySecret[];
+  /** The secrets each Container App mounts. */
+  appSecrets: DeploySecret[];
+  redisSecrets: DeploySecret[];
+  /** The ${NAME} placeholders of each YAML file, in the order the script fills them. */
+  placeholders: { app: string[]; redis: string[] };
+}
+
+export interface SwarmModel {
+  file: string;
+  stackName: string;
+  appReplicas: number;
+  /** The placement constraint that keeps Redis (and the database) on the node with its volume. */
+  placement: string;
+  /** The longest stack name whose secret names (STACK_secret_DIGEST) stay within Docker's 64 characters. */
+  maxStackName: number;
+}
+
+export interface DeployModel {
+  targets: DeployTargetModel[];
+  byId: Record<DeployTarget, DeployTargetModel>;
+  any: boolean;
+  has: Record<DeployTarget, boolean>;
+  projectName: string;
+  image: AppImageModel;
+  /** Every secret the stack uses (Redis password and ACL, the database's). */
+  secrets: DeploySecret[];
+  /** Redis, then the database when there is one. */
+  stateful: StatefulService[];
+  appResources: Resources;
+  /** The app's user id in the image (Kubernetes needs it numeric for runAsNonRoot). */
+  appUid: number;
+  swarm: SwarmModel;
+  kubernetes: KubernetesModel;
+  ecs: EcsModel;
+  aca: AcaModel;
+  /** Shell-quoted values the deploy scripts embed. */
+  sh: Record<string, string>;
+  /** The naming rules, shell-quoted, for the shared shell library. */
+  rules: ShellRule[];
+}
+
+const resources = (limits: [string, string], requests: [string, string]): Resources => {
+  // Kubernetes quantities (500m, 512Mi) -> Swarm's (0.5, 512M).
+  const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1000) : q);
+  const mem = (q: string) => q.replace(/i$/, '');
+  return {
+    limits: { cpu: limits[0], memory: limits[1] },
+    requests: { cpu: requests[0], memory: requests[1] },
+    swarm: { limits: { cpus: cpus(limits[0]), memory: mem(limits[1]) }, reservations: { cpus: cpus(requests[0]), memory: mem(requests[1]) } },
+  };
+};
+
+/** A Compose healthcheck test as a plain exec command. */
+function probeOf(test: readonly string[]): string[] {
+  const unescape = (s: string) => s.replaceAll('$$', '$');
+  if (test[0] === 'CMD-SHELL') return ['sh', '-c', unescape(test[1] ?? '')];
+  return test.slice(1).map(unescape);
+}
+
+/** A Kubernetes-safe DNS label from a project name ("_" is not allowed there). */
+export function dnsLabel(name: string, max = 63): string {
+  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, max).replace(/^-+|-+$/g, '');
+  return label || 'app';
+}
+
+/** A Container Apps name: starts with a letter, 2 to `max` characters. */
+function acaName(name: string, max: number): string {
+  let label = dnsLabel(name, max);
+  if (!/^[a-z]/.test(label)) label = `a-${label}`.slice(0, max).replace(/-+$/, '');
+  return label.length >= 2 ? label : `${label}-app`;
+}
+
+const secretOf = (name: string, file: string): DeploySecret => ({
+  name,
+  file,
+  dashed: name.replaceAll('_', '-'),
+  variable: name.toUpperCase(),
+});
+
+const STORAGE_CLASSES: Record<KubernetesFlavour, string | undefined> = {
+  gke: 'standard-rwo',
+  aks: 'managed-csi',
+  eks: undefined, // the overlay's own gp3 class (named after the project)
+  generic: undefined, // the cluster's default class
+};
+
+const REGISTRY_HINTS: Record<KubernetesFlavour, { en: string; ko: string }> = {
+  gke: {
+    en: 'Artifact Registry in the same project: the nodes\' service account needs roles/artifactregistry.reader (the default compute service account usually has it).',
+    ko: '같은 프로젝트의 Artifact Registry: 노드의 서비스 계정에 roles/artifactregistry.reader가 필요합니다 (기본 Compute 서비스 계정에는 보통 있습니다).',
+  },
+  aks: {
+    en: 'Azure Container Registry: attach it once with az aks update --name CLUSTER --resource-group RG --attach-acr ACR_NAME.',
+    ko: 'Azure Container Registry: az aks update --name CLUSTER --resource-group RG --attach-acr ACR_NAME 으로 한 번 연결합니다.',
+  },
+  eks: {
+    en: 'Amazon ECR: the node role needs the AmazonEC2ContainerRegistryReadOnly policy (managed node groups have it).',
+    ko: 'Amazon ECR: 노드 역할에 AmazonEC2ContainerRegistryReadOnly 정책이 필요합니다 (관리형 노드 그룹에는 있습니다).',
+  },
+  generic: {
+    en: 'any registry the nodes can pull from; a private one needs an image pull secret (kubectl create secret docker-registry) added to the Deployment.',
+    ko: '노드가 pull할 수 있는 레지스트리면 됩니다. 비공개 레지스트리는 image pull secret(kubectl create secret docker-registry)을 Deployment에 추가해야 합니다.',
+  },
+};
+
+function serviceAnnotations(flavour: KubernetesFlavour, healthPath: string): Record<string, string> {
+  switch (flavour) {
+    case 'aks':
+      return { 'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': healthPath };
+    case 'eks':
+      // The AWS Load Balancer Controller: a Network Load Balancer straight to the pods.
+      return {
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': healthPath,
+      };
+    default:
+      return {};
+  }
+}
+
+function appImage(m: Omit<StackModel, 'deploy'>): AppImageModel {
+  const registry = m.registry.targets[0];
+  const local = m.app.localImage;
+  return {
+    registry,
+    text: registry ? `${registry.repository}:IMAGE_TAG` : `${local}:latest`,
+    local,
+    image: m.registry.image,
+  };
+}
+
+export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
+  const spec = m.spec.deploy;
+  const byId = {} as Record<DeployTarget, DeployTargetModel>;
+  const dirs: Record<DeployTarget, string> = { swarm: 'deploy/swarm', kubernetes: 'deploy/kubernetes', ecs: 'deploy/ecs', aca: 'deploy/aca' };
+  for (const id of DEPLOY_TARGETS) byId[id] = { id, label: DEPLOY_LABELS[id], script: `scripts/deploy-${id}.sh`, dir: dirs[id] };
+  const has = Object.fromEntries(DEPLOY_TARGETS.map((t) => [t, spec.targets.includes(t)])) as Record<DeployTarget, boolean>;
+
+  const secrets = m.secrets.map((s) => secretOf(s.name, s.file));
+  const stateful: StatefulService[] = [
+    {
+      service: m.redis.service,
+      label: 'Redis',
+      image: m.redis.image,
+      uid: 999,
+      gid: 999,
+      args: m.redis.command,
+      environment: {},
+      port: 6379,
+      volume: m.redis.volume,
+      dataDir: '/data',
+      secrets: m.redis.secrets,
+      composeHealthcheck: m.redis.healthcheck,
+      probe: probeOf(m.redis.healthcheck),
+      readOnlyRoot: true,
+      scratch: [],
+      resources: resources(['500m', '256Mi'], ['50m', '64Mi']),
+    },
+  ];
+  const db = m.database;
+  if (db) {
+    const environment = { ...db.environment };
+    // A volume's root holds lost+found on most block storage: PostgreSQL wants an empty folder.
+    if (db.kind === 'postgres') environment['PGDATA'] = `${db.dataDir}/pgdata`;
+    stateful.push({
+      service: db.service,
+      label: db.label,
+      image: db.image,
+      uid: 999,
+      gid: 999,
+      args: undefined,
+      environment,
+      port: db.port,
+      volume: db.volume,
+      dataDir: db.dataDir,
+      secrets: db.secrets,
+      composeHealthcheck: db.healthcheck,
+      probe: probeOf(db.healthcheck),
+      readOnlyRoot: false,
+      scratch: db.kind === 'postgres' ? ['/var/run/postgresql'] : ['/var/run/mysqld'],
+      resources: resources(['1', '1Gi'], ['100m', '256Mi']),
+    });
+  }
+
+  const k8sName = dnsLabel(m.projectName);
+  const flavour = spec.kubernetes.flavour;
+  const kubernetes: KubernetesModel = {
+    flavour,
+    flavourLabel: FLAVOUR_LABELS[flavour],
+    name: k8sName,
+    namespace: spec.kubernetes.namespace ?? k8sName,
+    storageClass: spec.kubernetes.storageClass ?? (flavour === 'eks' ? `${dnsLabel(k8sName, 58)}-gp3` : STORAGE_CLASSES[flavour]),
+    ownStorageClass: flavour === 'eks' && spec.kubernetes.storageClass === undefined,
+    storageSize: spec.kubernetes.storageSize,
+    appReplicas: spec.kubernetes.appReplicas,
+    serviceType: flavour === 'generic' ? 'ClusterIP' : 'LoadBalancer',
+    serviceAnnotations: serviceAnnotations(flavour, m.app.healthPath),
+    secretName: `${dnsLabel(k8sName, 55)}-secrets`,
+    base: 'deploy/kubernetes/base',
+    overlay: `deploy/kubernetes/overlays/${flavour}`,
+    imagePlaceholder: m.app.localImage,
+    registryHint: REGISTRY_HINTS[flavour],
+  };
+
+  const ecsSecrets = secrets.filter((s) => s.name !== 'redis_acl' || spec.ecs.redis === 'sidecar').filter((s) => s.name !== 'db_root_password');
+  const ecs: EcsModel = {
+    family: m.projectName,
+    cluster: spec.ecs.cluster,
+    service: spec.ecs.service,
+    region: spec.ecs.region ?? m.spec.registries.ecr.region,
+    accountId: spec.ecs.accountId ?? m.spec.registries.ecr.accountId,
+    cpu: spec.ecs.cpu,
+    memory: spec.ecs.memory,
+    redis: spec.ecs.redis,
+    logGroup: `/ecs/${m.projectName}`,
+    secretPrefix: m.projectName,
+    executionRole: `${m.projectName}-ecs-execution`,
+    taskRole: `${m.projectName}-ecs-task`,
+    file: 'deploy/ecs/task-definition.json',
+    secrets: ecsSecrets,
+    placeholders: [
+      'APP_IMAGE',
+      'AWS_REGION',
+      'AWS_ACCOUNT_ID',
+      ...ecsSecrets.map((x) => `${x.variable}_ARN`),
+      ...(spec.ecs.redis === 'elasticache' ? ['REDIS_URL'] : []),
+      ...(db ? ['DATABASE_URL'] : []),
+    ],
+  };
+
+  const appName = spec.aca.appName ?? acaName(m.projectName, 26);
+  // The app's and Redis's secrets (the database is a managed service on Container Apps).
+  const acaSecrets = secrets.filter((x) => m.app.secrets.includes(x.name) || m.redis.secrets.includes(x.name));
+  const aca: AcaModel = {
+    resourceGroup: spec.aca.resourceGroup ?? m.spec.registries.acr.resourceGroup,
+    environment: spec.aca.environment,
+    appName,
+    redisName: `${appName.slice(0, 26).replace(/-+$/, '')}-redis`,
+    cpu: spec.aca.cpu,
+    memory: `${Number(spec.aca.cpu) * 2}Gi`,
+    minReplicas: spec.aca.minReplicas,
+    maxReplicas: spec.aca.maxReplicas,
+    redisStorage: spec.aca.redisStorage,
+    storageName: `${appName.slice(0, 26).replace(/-+$/, '')}-redis`,
+    appFile: 'deploy/aca/app.yaml',
+    redisFile: 'deploy/aca/redis.yaml',
+    secrets: acaSecrets,
+    appSecrets: acaSecrets.filter((x) => m.app.secrets.includes(x.name)),
+    redisSecrets: acaSecrets.filter((x) => m.redis.secrets.includes(x.name)),
+    placeholders: {
+      app: ['ACA_ENVIRONMENT_ID', 'APP_IMAGE', ...acaSecrets.filter((x) => m.app.secrets.includes(x.name)).map((x) => x.variable), ...(db ? ['DATABASE_URL'] : [])],
+      redis: ['ACA_ENVIRONMENT_ID', ...acaSecrets.filter((x) => m.redis.secrets.includes(x.name)).map((x) => x.variable)],
+    },
+  };
+
+  const maxStackName = 64 - 2 - 12 - Math.max(...secrets.map((x) => x.name.length));
+  const swarm: SwarmModel = {
+    file: 'deploy/swarm/stack.yml',
+    stackName: m.projectName.slice(0, maxStackName).replace(/[-_.]+$/, ''),
+    appReplicas: spec.swarm.appReplicas,
+    placement: 'node.role == manager',
+    maxStackName,
+  };
+
+  const allRules: Array<[string, Rule]> = [...Object.entries(RULES), ...Object.entries(DEPLOY_RULES)];
+  const q = (v: string | number | undefined) => shellQuote(v === undefined ? '' : String(v));
+  return {
+    targets: spec.targets.map((t) => byId[t]),
+    byId,
+    any: spec.targets.length > 0,
+    has,
+    projectName: m.projectName,
+    image: appImage(m),
+    secrets,
+    stateful,
+    appResources: resources(['500m', '512Mi'], ['100m', '128Mi']),
+    appUid: 1000,
+    swarm,
+    kubernetes,
+    ecs,
+    aca,
+    sh: {
+      projectName: q(m.projectName),
+      localImage: q(m.app.localImage),
+      localImageRef: q(`${m.app.localImage}:latest`),
+      image: q(m.registry.image),
+      stackName: q(swarm.stackName),
+      stackFile: q(swarm.file),
+      namespace: q(kubernetes.namespace),
+      overlay: q(kubernetes.overlay),
+      imagePlaceholder: q(kubernetes.imagePlaceholder),
+      secretName: q(kubernetes.secretName),
+      ecsFile: q(ecs.file),
+      ecsCluster: q(ecs.cluster ?? m.projectName),
+      ecsService: q(ecs.service ?? m.projectName),
+      awsRegion: q(ecs.region),
+      awsAccountId: q(ecs.accountId),
+      acaResourceGroup: q(aca.resourceGroup),
+      acaEnvironment: q(aca.environment),
+      acaApp: q(aca.appName),
+      acaRedis: q(aca.redisName),
+      acaStorage: q(aca.storageName),
+    },
+    rules: allRules.map(([name, rule]) => ({
+      name: name as ShellRule['name'],
+      pattern: shellQuote(rule.pattern),
+      min: rule.min,
+      max: rule.max,
+      text: shellQuote(rule.text),
+    })),
+  };
+}
