@@ -34,7 +34,7 @@ export function requireDeployProject(inputs: Inputs, shown: string): void {
 
 /** The files a deploy run may touch: the targets' configs and scripts, and the README. */
 export function isDeployPath(path: string): boolean {
-  return path.startsWith('deploy/') || /^scripts\/deploy-[a-z]+\.sh$/.test(path) || path === 'README.Docker.md' || path.startsWith('secrets/');
+  return path.startsWith('deploy/') || /^scripts\/deploy-[a-z]+\.sh$/.test(path) || path === 'README.Docker.md' || path === 'WORKSHOP.md' || path.startsWith('secrets/');
 }
 
 /**

@@ -1,0 +1,370 @@
+// The workshop kit (`--workshop`): WORKSHOP.md, a hands-on lesson that follows the original
+// WPSN Docker workshop's sequence with this project's real names and images, and
+// scripts/offline-load.sh, which loads the archive `wpsn-docker bundle` makes.
+//
+// Every command block of the lesson is data here (the same in every language); the
+// templates (templates/workshop/WORKSHOP.<lang>.md.ejs) only place the blocks between the
+// prose. Each runnable block is preceded by a machine-readable comment:
+//
+//   <!-- wpsn-step {"id":"ps","expect":{"line":[["shop-tryout","Exited (0)"]]}} -->
+//   ```bash
+//   docker ps -a
+//   ```
+//
+// and each block that is only shown (an interactive form, or a command that would change
+// the project) by `<!-- wpsn-show {...} -->`. parseLesson() reads them back: the lesson test
+// (test/live/workshop-lesson.test.ts) runs every step in order against a real engine and
+// asserts its expectation, so a lesson that drifts from the generator fails.
+import type { StackModel } from '../model.ts';
+import { renderTemplate } from '../templates.ts';
+import type { RenderedFile } from './files.ts';
+
+export const WORKSHOP_FILE = 'WORKSHOP.md';
+export const OFFLINE_LOAD_SCRIPT = 'scripts/offline-load.sh';
+/** Where `wpsn-docker bundle` writes and scripts/offline-load.sh reads (git- and docker-ignored). */
+export const OFFLINE_DIR = 'offline';
+export const OFFLINE_ARCHIVE = `${OFFLINE_DIR}/images.tar.gz`;
+export const OFFLINE_SUMS = `${OFFLINE_DIR}/SHA256SUMS`;
+/** The images in the archive, one a line: reference, image ID, platform, size in bytes. */
+export const OFFLINE_MANIFEST = `${OFFLINE_DIR}/images.txt`;
+
+/** What a step promises; every field given must hold (test/live/workshop-lesson.test.ts). */
+export interface StepExpect {
+  /** Exit status (default 0). */
+  exit?: number;
+  /** The whole stdout, trimmed, equals this. */
+  stdoutIs?: string;
+  /** The trimmed stdout matches this regular expression. */
+  match?: string;
+  /** Each appears in stdout or stderr. */
+  output?: string[];
+  /** None appears in stdout or stderr. */
+  absent?: string[];
+  /** For each list: some stdout line contains every string of it. */
+  line?: string[][];
+  /** For each list: no stdout line contains every string of it. */
+  noLine?: string[][];
+  /** Files (relative to the project) that exist afterwards. */
+  files?: string[];
+  /** Run again up to this many times, a second apart, until the expectation holds (a service still starting). */
+  retries?: number;
+}
+
+export interface LessonStep {
+  id: string;
+  /** The commands, one a line, run by bash in the project folder. */
+  run: string;
+  expect: StepExpect;
+}
+
+export interface ShownBlock {
+  id: string;
+  /** The commands as an attendee types them; never run by the tests. */
+  text: string;
+  /** An interactive form: the runnable step with the same id is its non-interactive form. */
+  interactive?: boolean;
+  /** Why it is not run (when it is not an interactive form). */
+  reason?: string;
+}
+
+export interface WorkshopModel {
+  /** Container and image names the lesson creates, all prefixed with the project name. */
+  names: {
+    tryout: string;
+    tryoutImage: string;
+    tryoutTag: string;
+    redis: string;
+    web: string;
+    webAll: string;
+  };
+  /** The image the first steps run (the project's base image) and its shell. */
+  image: string;
+  shell: string;
+  redisImage: string;
+  /** The host port the `-p` step publishes on (next to the app's). */
+  tryPort: number;
+  /** The first chosen registry target's push script, if any. */
+  push: { script: string; label: string } | undefined;
+  deploys: Array<{ id: string; label: string; script: string }>;
+  /** The runnable steps, in lesson order. */
+  steps: LessonStep[];
+  /** Markdown of each block, by id: `run` (runnable) and `shown` (interactive form or note). */
+  md: Record<string, { run?: string; shown?: string }>;
+  offline: { dir: string; archive: string; sums: string; manifest: string; script: string };
+}
+
+/** JSON for an HTML comment: "--" may not appear inside one, so it is written as "-\u002d". */
+function commentJson(value: unknown): string {
+  return JSON.stringify(value).replaceAll('--', '-\\u002d');
+}
+
+function fence(text: string): string {
+  return `\`\`\`bash\n${text}\n\`\`\``;
+}
+
+export function stepMarkdown(step: LessonStep): string {
+  return `<!-- wpsn-step ${commentJson({ id: step.id, expect: step.expect })} -->\n${fence(step.run)}`;
+}
+
+export function shownMarkdown(block: ShownBlock): string {
+  const { text, ...meta } = block;
+  return `<!-- wpsn-show ${commentJson(meta)} -->\n${fence(text)}`;
+}
+
+/** Settings a deploy script needs that were not answered when generating (examples for a dry run). */
+function deploySettings(m: Omit<StackModel, 'workshop'>, id: string): string[] {
+  const d = m.deploy;
+  switch (id) {
+    case 'ecs':
+      return d.ecs.region ? [] : ['AWS_REGION=eu-west-1'];
+    case 'aca':
+      return [...(d.aca.resourceGroup ? [] : ['AZURE_RESOURCE_GROUP=my-resource-group']), ...(d.aca.environment ? [] : ['ACA_ENVIRONMENT=my-environment'])];
+    default:
+      return [];
+  }
+}
+
+/** What each deploy script's dry run prints when it works: its main command. */
+const DEPLOY_MARKERS: Record<string, string> = {
+  swarm: 'docker stack deploy',
+  kubernetes: 'kubectl apply',
+  ecs: 'aws ecs register-task-definition',
+  aca: 'az containerapp',
+};
+
+export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
+  const p = m.projectName;
+  const names = {
+    tryout: `${p}-tryout`,
+    tryoutImage: `${p}-tryout-image`,
+    tryoutTag: 'v1',
+    redis: `${p}-redis-tryout`,
+    web: `${p}-web`,
+    webAll: `${p}-web-all`,
+  };
+  const image = m.app.baseImage;
+  // Every Node base image has node; Alpine-based ones have no bash.
+  const shell = /alpine/i.test(image) ? 'sh' : 'bash';
+  const redisImage = m.redis.image;
+  const tryPort = m.app.hostPort < 65535 ? m.app.hostPort + 1 : m.app.hostPort - 1;
+  const tagged = `${names.tryoutImage}:${names.tryoutTag}`;
+  const server = `node -e "require('node:http').createServer((req, res) => res.end('hello from ' + require('node:os').hostname() + '\\n')).listen(8080)"`;
+  const visit = `echo "visit $(date +%T)" >> /visits.txt && wc -l < /visits.txt`;
+  const hex64 = '^[0-9a-f]{64}$';
+  const steps: LessonStep[] = [];
+  const shown: ShownBlock[] = [];
+  const step = (id: string, run: string, expect: StepExpect = {}) => steps.push({ id, run, expect });
+  // Shown blocks carry comments in the lesson's language; runnable ones are the same in every language.
+  const say = (en: string, ko: string): string => (m.lang === 'ko' ? ko : en);
+  const inside = say('# inside the container:', '# 컨테이너 안에서:');
+  const show = (block: ShownBlock) => shown.push(block);
+
+  // Before the workshop: the machine, and the images without the internet.
+  step('doctor', 'wpsn-docker doctor', { output: ['[ok]'], absent: ['[fail]'] });
+  step('bundle', 'wpsn-docker bundle', { output: [OFFLINE_ARCHIVE], files: [OFFLINE_ARCHIVE, OFFLINE_SUMS, OFFLINE_MANIFEST] });
+  step('offline-load', OFFLINE_LOAD_SCRIPT, { output: ['images.tar.gz: OK', 'Loaded image'] });
+
+  // 1. Containers: run, ps -a, start -ia, rm -f, run --rm.
+  show({ id: 'run', interactive: true, text: `docker run -it --name ${names.tryout} ${image} ${shell}\n${inside}\n${visit}\nexit` });
+  step('run', `docker run --name ${names.tryout} ${image} ${shell} -c '${visit}'`, { stdoutIs: '1' });
+  step('ps', 'docker ps -a', { line: [[names.tryout, 'Exited (0)']] });
+  show({ id: 'start', interactive: true, text: `docker start -ia ${names.tryout}\n${inside}\n${visit}\nexit` });
+  step('start', `docker start -a ${names.tryout}`, { stdoutIs: '2' });
+  step('rm', `docker rm -f ${names.tryout}`, { stdoutIs: names.tryout });
+  show({ id: 'run-rm', interactive: true, text: `docker run -it --rm ${image} ${shell}\n${inside}\nls /visits.txt\nexit` });
+  step('run-rm', `docker run --rm ${image} ls /visits.txt`, { exit: 2, output: ['No such file or directory'] });
+
+  // 2. Images: commit, images, rmi.
+  show({ id: 'commit-prepare', interactive: true, text: `docker run -it --name ${names.tryout} ${image} ${shell}\n${inside}\necho 'hello, image' > /hello.txt\nexit` });
+  step('commit-prepare', `docker run --name ${names.tryout} ${image} ${shell} -c "echo 'hello, image' > /hello.txt"`);
+  step('commit', `docker commit ${names.tryout} ${tagged}`, { match: '^sha256:[0-9a-f]{64}$' });
+  step('commit-run', `docker run --rm ${tagged} cat /hello.txt`, { stdoutIs: 'hello, image' });
+  step('images', `docker images ${names.tryoutImage}`, { line: [[names.tryoutImage, names.tryoutTag]] });
+  step('rmi', `docker rm ${names.tryout}\ndocker rmi ${tagged}`, { output: [`Untagged: ${tagged}`] });
+  step('images-after', `docker images ${names.tryoutImage}`, { noLine: [[names.tryoutImage, names.tryoutTag]] });
+
+  // 3. Redis in the background: run -d --name, exec, logs -f.
+  step('redis-run', `docker run -d --name ${names.redis} ${redisImage} redis-server`, { match: hex64 });
+  step('redis-ping', `docker exec ${names.redis} redis-cli ping`, { stdoutIs: 'PONG', retries: 10 });
+  show({ id: 'logs', interactive: true, text: `docker logs -f ${names.redis}\n${say('# Ctrl+C stops following (the container keeps running)', '# Ctrl+C로 따라가기를 멈춥니다 (컨테이너는 계속 실행됨)')}` });
+  step('logs', `docker logs ${names.redis}`, { output: ['Ready to accept connections'] });
+
+  // 4. Ports: -P and -p.
+  step('publish-all', `docker run -d --name ${names.webAll} -P --expose 8080 ${image} ${server}`, { match: hex64 });
+  step('port-all', `docker port ${names.webAll}`, { output: ['8080/tcp -> 0.0.0.0:'] });
+  step('publish', `docker run -d --init --name ${names.web} -p 127.0.0.1:${tryPort}:8080 ${image} ${server}`, { match: hex64 });
+  step('curl', `curl -s http://127.0.0.1:${tryPort}/`, { match: '^hello from [0-9a-f]{12}$', retries: 10 });
+
+  // 5. stop versus kill.
+  step('stop', `docker stop ${names.redis}`, { stdoutIs: names.redis });
+  step('kill', `docker kill ${names.web}`, { stdoutIs: names.web });
+  step('stop-pid1', `docker stop ${names.webAll}`, { stdoutIs: names.webAll });
+  step('stopped', `docker ps -a --filter name=${p}- --format '{{.Names}}: {{.Status}}'`, {
+    line: [
+      [`${names.redis}:`, 'Exited (0)'],
+      [`${names.web}:`, 'Exited (137)'],
+      [`${names.webAll}:`, 'Exited (137)'],
+    ],
+  });
+  step('cleanup-tryouts', `docker rm ${names.redis} ${names.web} ${names.webAll}`, { output: [names.redis, names.web, names.webAll] });
+
+  // 6. Build the app image.
+  step('build', `docker build -t ${m.app.localImage} --secret id=extra_ca,src="\${NODE_EXTRA_CA_CERTS:-/dev/null}" .`);
+  step('images-app', `docker images ${m.app.localImage}`, { line: [[m.app.localImage, 'latest']] });
+
+  // 7. Push it with the chosen registry script.
+  const target = m.registry.targets[0];
+  let push: WorkshopModel['push'];
+  if (target) {
+    push = { script: target.script, label: target.label };
+    const lines: string[] = [];
+    for (const v of target.variables) {
+      if (v.secret) lines.push(`read -rs ${v.name} && export ${v.name}`);
+      else if (v.required && v.value === undefined) lines.push(`export ${v.name}=${v.example ?? '...'}`);
+    }
+    lines.push(`${target.script} --dry-run`, target.script);
+    show({ id: 'push', interactive: true, text: lines.join('\n') });
+    step('push-dry-run', `SKIP_BUILD=1 ${target.script} --dry-run`, { output: ['would push'] });
+    step('push', `SKIP_BUILD=1 ${target.script}`, { output: ['pushed '] });
+  } else {
+    show({ id: 'push', reason: say('no registry was chosen: this adds push scripts to the project', '레지스트리를 고르지 않았습니다: 이 명령은 프로젝트에 push 스크립트를 추가합니다'), text: 'wpsn-docker registry --registry dockerhub' });
+  }
+
+  // 8. The whole stack: compose up, its volumes and networks.
+  show({ id: 'up', interactive: true, text: `docker compose up\n${say('# Ctrl+C stops the stack', '# Ctrl+C로 스택을 멈춥니다')}` });
+  step('up', 'docker compose up -d --wait');
+  step('compose-ps', 'docker compose ps', { line: [[`${p}-${m.app.service}-1`, '(healthy)'], [`${p}-${m.redis.service}-1`, '(healthy)']] });
+  if (m.sampleApp) step('hit', `curl -s ${m.app.localUrl}/`, { match: '^\\{"hits":[0-9]+\\}$', retries: 5 });
+  else step('hit', `curl -s -o /dev/null -w '%{http_code}\\n' ${m.app.localUrl}${m.app.healthPath}`, { match: '^2[0-9][0-9]$', retries: 5 });
+  const label = `label=com.docker.compose.project=${p}`;
+  const volumes = m.volumes.map((v) => `${p}_${v}`);
+  step('volumes', `docker volume ls --filter ${label}`, { output: volumes });
+  step('networks', `docker network ls --filter ${label}`, { output: [`${p}_${m.networks.frontend}`, `${p}_${m.networks.backend}`] });
+  step('internal', `docker network inspect --format '{{.Internal}}' ${p}_${m.networks.backend}`, { stdoutIs: 'true' });
+  step('down', 'docker compose down');
+  step('volumes-kept', `docker volume ls --filter ${label}`, { output: volumes });
+
+  // 9. The chosen deploy targets, as dry runs.
+  const deploys = m.deploy.targets.map((t) => ({ id: t.id, label: t.label, script: t.script }));
+  for (const t of deploys) {
+    const settings = deploySettings(m, t.id);
+    step(`deploy-${t.id}`, `${[...settings, t.script].join(' ')} --dry-run`, { output: [DEPLOY_MARKERS[t.id] ?? t.script] });
+  }
+  if (deploys.length === 0) {
+    show({ id: 'deploy', reason: say('no deploy target was chosen: this adds deploy configs to the project', '배포 대상을 고르지 않았습니다: 이 명령은 프로젝트에 배포 설정을 추가합니다'), text: 'wpsn-docker deploy --deploy swarm' });
+  }
+
+  // 10. Clean up.
+  step('clean', 'docker compose down -v --rmi local');
+  step('clean-check', `docker volume ls --filter ${label}`, { absent: volumes });
+
+  const md: WorkshopModel['md'] = {};
+  for (const s of steps) md[s.id] = { ...md[s.id], run: stepMarkdown(s) };
+  for (const b of shown) md[b.id] = { ...md[b.id], shown: shownMarkdown(b) };
+  return {
+    names,
+    image,
+    shell,
+    redisImage,
+    tryPort,
+    push,
+    deploys,
+    steps,
+    md,
+    offline: { dir: OFFLINE_DIR, archive: OFFLINE_ARCHIVE, sums: OFFLINE_SUMS, manifest: OFFLINE_MANIFEST, script: OFFLINE_LOAD_SCRIPT },
+  };
+}
+
+/** WORKSHOP.md and scripts/offline-load.sh, when the workshop kit is on. */
+export function renderWorkshopFiles(m: StackModel): RenderedFile[] {
+  if (!m.workshop) return [];
+  return [
+    { path: WORKSHOP_FILE, content: renderTemplate(`workshop/WORKSHOP.${m.lang}.md.ejs`, m), kind: 'generated' },
+    { path: OFFLINE_LOAD_SCRIPT, content: renderTemplate('workshop/offline-load.sh.ejs', m), kind: 'generated', mode: 0o755 },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading a lesson back (the tests, and anyone who wants to run it)
+
+export interface ParsedBlock {
+  kind: 'step' | 'show' | 'unmarked';
+  id: string | undefined;
+  text: string;
+  expect: StepExpect | undefined;
+  interactive: boolean;
+  reason: string | undefined;
+  /** 1-based line of the opening fence. */
+  line: number;
+}
+
+/**
+ * Every fenced block of a Markdown lesson, in order, with the marker comment right above it
+ * (blank lines between them allowed). Blocks without a marker come back as `unmarked`.
+ */
+export function parseLesson(markdown: string): ParsedBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: ParsedBlock[] = [];
+  let marker: { kind: 'step' | 'show'; meta: Record<string, unknown> } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const comment = /^<!-- wpsn-(step|show) (\{.*\}) -->$/.exec(line.trim());
+    if (comment) {
+      marker = { kind: comment[1] as 'step' | 'show', meta: JSON.parse(comment[2] ?? '{}') as Record<string, unknown> };
+      continue;
+    }
+    const open = /^(`{3,})(\S*)\s*$/.exec(line);
+    if (open) {
+      const fenceText = open[1] ?? '```';
+      const body: string[] = [];
+      let j = i + 1;
+      for (; j < lines.length && !(lines[j] ?? '').startsWith(fenceText); j++) body.push(lines[j] ?? '');
+      if (open[2] === 'bash' || open[2] === 'sh' || marker) {
+        const meta = marker?.meta ?? {};
+        blocks.push({
+          kind: marker?.kind ?? 'unmarked',
+          id: typeof meta['id'] === 'string' ? meta['id'] : undefined,
+          text: body.join('\n'),
+          expect: marker?.kind === 'step' ? ((meta['expect'] as StepExpect | undefined) ?? {}) : undefined,
+          interactive: meta['interactive'] === true,
+          reason: typeof meta['reason'] === 'string' ? meta['reason'] : undefined,
+          line: i + 1,
+        });
+      }
+      marker = undefined;
+      i = j;
+      continue;
+    }
+    if (line.trim() !== '') marker = undefined;
+  }
+  return blocks;
+}
+
+export interface StepOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The ways an outcome breaks a step's promise (empty when it keeps it). */
+export function checkExpect(expect: StepExpect, outcome: StepOutcome, fileExists: (path: string) => boolean = () => true): string[] {
+  const problems: string[] = [];
+  const out = outcome.stdout.trim();
+  const all = `${outcome.stdout}\n${outcome.stderr}`;
+  const lines = outcome.stdout.split('\n');
+  const exit = expect.exit ?? 0;
+  if (outcome.code !== exit) problems.push(`exit status ${outcome.code}, expected ${exit}`);
+  if (expect.stdoutIs !== undefined && out !== expect.stdoutIs) problems.push(`stdout is ${JSON.stringify(out)}, expected ${JSON.stringify(expect.stdoutIs)}`);
+  if (expect.match !== undefined && !new RegExp(expect.match).test(out)) problems.push(`stdout ${JSON.stringify(out)} does not match /${expect.match}/`);
+  for (const text of expect.output ?? []) if (!all.includes(text)) problems.push(`the output lacks ${JSON.stringify(text)}`);
+  for (const text of expect.absent ?? []) if (all.includes(text)) problems.push(`the output contains ${JSON.stringify(text)}`);
+  for (const words of expect.line ?? []) {
+    if (!lines.some((l) => words.every((w) => l.includes(w)))) problems.push(`no stdout line contains all of ${JSON.stringify(words)}`);
+  }
+  for (const words of expect.noLine ?? []) {
+    const hit = lines.find((l) => words.every((w) => l.includes(w)));
+    if (hit !== undefined) problems.push(`a stdout line contains all of ${JSON.stringify(words)}: ${JSON.stringify(hit)}`);
+  }
+  for (const file of expect.files ?? []) if (!fileExists(file)) problems.push(`${file} does not exist`);
+  return problems;
+}
