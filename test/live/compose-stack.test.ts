@@ -3,12 +3,13 @@
 // and with `wpsn-docker verify`. Steps run in order on one stack per variant; a failing
 // step's message ends with the services' last log lines. Figures are printed as
 // "figure: ..." lines.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_CAPS, LIMITS } from '../../core/render/compose.ts';
 import { DEFAULT_DATABASE_IMAGES, DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
 import { BIN, buildDistLocked } from '../unit/helpers/build.ts';
 import { docker, execIn, projectContainers, projectNetworks, projectVolumes, PROJECT_LABEL, serviceContainer, topProcesses } from './helpers/docker.ts';
@@ -17,6 +18,8 @@ import { describeRun, run, sleep, until } from './helpers/run.ts';
 import { compose, composeOk, generateStack, get, hit, removeStack, step, verify, type Stack, type StackOptions } from './helpers/stack.ts';
 
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+/** A Compose memory size ("512m", "1g") in bytes, as the engine reports HostConfig.Memory. */
+const bytes = (size: string): number => Number(size.slice(0, -1)) * 1024 ** ({ k: 1, m: 2, g: 3 } as Record<string, number>)[size.slice(-1)]!;
 const figure = (text: string): void => console.log(`figure: ${text}`);
 
 /** Seconds from a container's start to its first passing health check (from the engine's health log). */
@@ -171,6 +174,49 @@ function stackSuite(options: StackOptions): void {
           expect((st.mode & 0o777).toString(8), `secrets/${file} mode`).toBe('644');
           expect(st.uid, `secrets/${file} owner`).toBe(process.getuid?.() ?? st.uid);
         }
+      });
+    });
+
+    it('2b. hardened as the compose file says, as the engine applies it: read-only root file systems with a /tmp tmpfs, every capability dropped, no-new-privileges, pids and memory limits', async () => {
+      await step(stack, services, async () => {
+        const all = await projectContainers(s().project);
+        const info = (service: string) => all.get(service)![0]!;
+        for (const service of ['app', 'redis'] as const) {
+          const c = info(service);
+          const limits = LIMITS[service];
+          const where = `${service} HostConfig`;
+          expect(c.HostConfig.ReadonlyRootfs, `${where}.ReadonlyRootfs`).toBe(true);
+          expect(c.HostConfig.CapDrop, `${where}.CapDrop`).toEqual(['ALL']);
+          expect(c.HostConfig.CapAdd ?? [], `${where}.CapAdd`).toEqual([]);
+          expect(c.HostConfig.SecurityOpt, `${where}.SecurityOpt`).toEqual(['no-new-privileges:true']);
+          expect(c.HostConfig.PidsLimit, `${where}.PidsLimit`).toBe(limits.pids_limit);
+          expect(c.HostConfig.Memory, `${where}.Memory`).toBe(bytes(limits.mem_limit));
+          expect(Object.keys(c.HostConfig.Tmpfs ?? {}), `${where}.Tmpfs`).toEqual(['/tmp']);
+          // The kernel agrees: the root file system refuses a write, /tmp takes one, and no capability is left.
+          const root = await execIn(c.Id, ['sh', '-c', 'touch /wpsn-probe']);
+          expect(root.exitCode, `${service}: a write to / must fail`).not.toBe(0);
+          expect(root.stderr, `${service}: a write to /`).toMatch(/Read-only file system/);
+          const tmp = await execIn(c.Id, ['sh', '-c', 'touch /tmp/wpsn-probe && rm /tmp/wpsn-probe']);
+          expect(tmp.exitCode, `${service}: a write to /tmp: ${tmp.stderr}`).toBe(0);
+          const caps = await execIn(c.Id, ['sh', '-c', "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/1/status"]);
+          expect(caps.stdout, `${service}: /proc/1/status`).toMatch(/^CapEff:\s+0+$/m);
+          expect(caps.stdout, `${service}: /proc/1/status`).toMatch(/^CapBnd:\s+0+$/m);
+          expect(caps.stdout, `${service}: /proc/1/status`).toMatch(/^NoNewPrivs:\s+1$/m);
+        }
+        // The app cannot rewrite its own code, and Redis writes its data to the volume.
+        const appWrite = await execIn(info('app').Id, ['sh', '-c', 'echo x >> /app/server.js']);
+        expect(appWrite.exitCode, 'the app rewrites /app/server.js').not.toBe(0);
+        const save = await execIn(info('redis').Id, ['sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning save']);
+        expect(save.stdout.trim(), `redis SAVE onto the volume: ${save.stderr}`).toBe('OK');
+        if (db) {
+          const c = info('db');
+          expect(c.HostConfig.CapDrop, 'db HostConfig.CapDrop').toEqual(['ALL']);
+          expect([...(c.HostConfig.CapAdd ?? [])].map((x) => x.replace(/^CAP_/, '')).sort(), 'db HostConfig.CapAdd').toEqual([...DATABASE_CAPS].sort());
+          expect(c.HostConfig.SecurityOpt).toEqual(['no-new-privileges:true']);
+          expect(c.HostConfig.PidsLimit).toBe(LIMITS.database.pids_limit);
+          expect(c.HostConfig.Memory).toBe(bytes(LIMITS.database.mem_limit));
+        }
+        note(`hardening checked on ${services.join(', ')}: ReadonlyRootfs, CapDrop ALL, no-new-privileges, PidsLimit, Memory, Tmpfs /tmp (kernel: CapEff 0, NoNewPrivs 1)`);
       });
     });
 
@@ -397,6 +443,55 @@ function stackSuite(options: StackOptions): void {
         note(`up -d --wait on the built image, from the start of the command to all healthy: ${sec(up.ms)}`);
         expect(await hit(st), 'hits after down/up').toBe(lastHits + 1);
         lastHits += 1;
+      });
+    });
+
+    it('8b. docker compose watch: a change to server.js reaches the read-only app container (a rebuild, not a sync)', async () => {
+      await step(stack, ['app', 'redis'], async () => {
+        const st = s();
+        const before = await serviceContainer(st.project, 'app');
+        const watch = spawn('docker', ['compose', '--ansi', 'never', 'watch', '--no-up'], { cwd: st.dir, env: st.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        let log = '';
+        watch.stdout.on('data', (c: Buffer) => (log += c.toString('utf8')));
+        watch.stderr.on('data', (c: Buffer) => (log += c.toString('utf8')));
+        const t0 = performance.now();
+        try {
+          await until('docker compose watch to start watching', async () => (/watch enabled/i.test(log) ? true : undefined), 60_000, 100);
+          const file = join(st.dir, 'server.js');
+          const text = readFileSync(file, 'utf8');
+          const changed = text.replace('return send(res, 200, { hits });', "return send(res, 200, { hits, watched: 'yes' });");
+          expect(changed, 'the sample app answers GET / with { hits }').not.toBe(text);
+          writeFileSync(file, changed);
+          const answer = await until(
+            'GET / to show the change',
+            async () => {
+              const r = await get(`${st.baseUrl}/`).catch(() => undefined);
+              return (r?.json as { watched?: string } | undefined)?.watched === 'yes' ? (r!.json as { hits: number }) : undefined;
+            },
+            180_000,
+            250,
+          );
+          note(`docker compose watch: server.js changed -> the rebuilt container answers with the change: ${sec(performance.now() - t0)}`);
+          // Every poll counted a hit (old container or new): the count goes on from Redis, not from 1.
+          expect(answer.hits, 'the hits continue in Redis across the rebuild').toBeGreaterThan(lastHits);
+          lastHits = answer.hits;
+          expect(log, 'compose watch never tried to copy into the read-only container').not.toMatch(/rootfs is marked read-only/);
+          const after = await serviceContainer(st.project, 'app');
+          expect(after.Id, 'the app container was recreated from the rebuilt image').not.toBe(before.Id);
+          expect(after.HostConfig.ReadonlyRootfs).toBe(true);
+        } finally {
+          if (watch.pid) {
+            try {
+              process.kill(-watch.pid, 'SIGTERM');
+            } catch {
+              /* gone */
+            }
+          }
+          await new Promise((resolveExit) => {
+            if (watch.exitCode !== null || watch.signalCode !== null) resolveExit(undefined);
+            else watch.once('close', resolveExit);
+          });
+        }
       });
     });
 
