@@ -1,9 +1,10 @@
 // Loads and renders the EJS templates under templates/. Templates read the derived
 // model only; they loop and branch, they do not compute.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
+import { COMPILED_TEMPLATES, type CompiledTemplate } from './compiled-templates.ts';
 
 /** The package root: the nearest folder above this module that holds templates/. */
 function findPackageRoot(): string {
@@ -19,17 +20,79 @@ function findPackageRoot(): string {
 export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
-const cache = new Map<string, ejs.TemplateFunction>();
+/** How every template is compiled: here on first use, or ahead of time by scripts/bundle.ts. */
+export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json'] } as const;
+
+type Render = (data: Record<string, unknown>) => string;
+
+/** ejs's own error decoration: the template's name and line, with the lines around it. */
+function rethrow(error: Error, text: string, filename: string, line: number, esc: (text: unknown) => string): never {
+  const lines = text.split('\n');
+  const start = Math.max(line - 3, 0);
+  const end = Math.min(lines.length, line + 3);
+  const name = esc(filename);
+  const context = lines
+    .slice(start, end)
+    .map((l, i) => `${i + start + 1 === line ? ' >> ' : '    '}${i + start + 1}| ${l}`)
+    .join('\n');
+  Object.assign(error, { path: name });
+  error.message = `${name || 'ejs'}:${line}\n${context}\n\n${error.message}`;
+  throw error;
+}
+
+/**
+ * The text ejs keeps for error messages (spaces before `<%_` and after `_%>` slurped).
+ * Templates compiled ahead of time leave it out (it is only needed if a template throws).
+ */
+function templateTextForErrors(file: string): string {
+  return readFileSync(file, 'utf8').replace(/[ \t]*<%_/gm, '<%_').replace(/_%>[ \t]*/gm, '_%>');
+}
+
+/** rethrow for templates compiled ahead of time: their file named by its path in the package. */
+function rethrowAhead(error: Error, text: string | undefined, filename: string, line: number, esc: (text: unknown) => string): never {
+  const file = join(PACKAGE_ROOT, filename);
+  return rethrow(error, text ?? templateTextForErrors(file), file, line, esc);
+}
+
+/** The template an `include(path)` in templates/<from> names, as ejs resolves it. */
+function includedName(from: string, path: string): string {
+  const name = posix.join(posix.dirname(from), path);
+  return posix.extname(name) ? name : `${name}.ejs`;
+}
+
+/**
+ * A renderer over templates compiled ahead of time (the bundle's), falling back to
+ * compiling templates/<name> with ejs. Calls a compiled template the way ejs's own
+ * wrapper does: a copy of the data as locals, includes resolved next to the template and
+ * given the caller's data plus their own.
+ */
+export function templateRenderer(ahead: ReadonlyMap<string, CompiledTemplate>): (name: string, data: Record<string, unknown>) => string {
+  const cache = new Map<string, Render>();
+  const get = (name: string): Render => {
+    let fn = cache.get(name);
+    if (fn) return fn;
+    const compiled = ahead.get(name);
+    if (compiled) {
+      fn = (data) => {
+        const include = (path: string, includeData?: Record<string, unknown>): string =>
+          get(includedName(name, path))(Object.assign(Object.create(null) as Record<string, unknown>, data, includeData));
+        return compiled(Object.assign(Object.create(null) as Record<string, unknown>, data), ejs.escapeXML, include, rethrowAhead);
+      };
+    } else {
+      const file = join(TEMPLATES_DIR, name);
+      fn = ejs.compile(readFileSync(file, 'utf8'), { filename: file, ...EJS_OPTIONS, destructuredLocals: [...EJS_OPTIONS.destructuredLocals] }) as Render;
+    }
+    cache.set(name, fn);
+    return fn;
+  };
+  return (name, data) => get(name)(data);
+}
+
+const render = templateRenderer(COMPILED_TEMPLATES);
 
 /** Renders templates/<name> with the model as `m`; `json` renders exec-form arrays. */
 export function renderTemplate(name: string, m: unknown): string {
-  let fn = cache.get(name);
-  if (!fn) {
-    const file = join(TEMPLATES_DIR, name);
-    fn = ejs.compile(readFileSync(file, 'utf8'), { filename: file, strict: true, destructuredLocals: ['m', 'json'] }) as ejs.TemplateFunction;
-    cache.set(name, fn);
-  }
-  return fn({ m, json: JSON.stringify });
+  return render(name, { m, json: JSON.stringify });
 }
 
 export function packageVersion(): string {

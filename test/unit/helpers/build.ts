@@ -32,6 +32,16 @@ export function buildDist(): void {
   if (result.status !== 0) {
     throw new Error(`building dist/ failed (tsc -p tsconfig.json exited ${result.status}):\n${result.stdout}${result.stderr}`);
   }
+  // Then the bundle step, as `npm run build` does, so the tests run what ships.
+  const bundle = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/bundle.ts')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  });
+  if (bundle.error || bundle.status !== 0) {
+    throw new Error(`bundling dist/ failed (node scripts/bundle.ts exited ${bundle.status}):\n${bundle.stdout}${bundle.stderr}${bundle.error?.message ?? ''}`);
+  }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   const now = new Date();
   utimesSync(STAMP, now, now);
