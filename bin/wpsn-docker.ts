@@ -1,15 +1,41 @@
 #!/usr/bin/env node
 // wpsn-docker: the app generator without Yeoman for non-interactive runs (fast start),
 // and through Yeoman's environment when it has to ask questions on a terminal.
+import { writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
 import { conflictsOf } from '../core/plan.ts';
-import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../core/project.ts';
+import { dryRunReport } from '../core/diff.ts';
+import { nextYoRc, preparePlan, readInputs, readText, resolveInputs } from '../core/project.ts';
 import { applyPlan, writes } from '../core/write.ts';
 import { packageVersion } from '../core/templates.ts';
+import { registryNotices } from '../schema/registry.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
+
+/**
+ * Writes to standard output or error directly: the same bytes as process.stdout.write,
+ * without Node setting up a stream for the descriptor (for a pipe that loads node:net and
+ * the stream modules, several milliseconds of start-up). Writes to pipes and files are
+ * synchronous on POSIX either way. A non-blocking descriptor that is full falls back to
+ * the stream.
+ */
+function writeTo(fd: 1 | 2, text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      (fd === 1 ? process.stdout : process.stderr).write(rest);
+      return;
+    }
+  }
+}
+const stdout = (text: string): void => writeTo(1, text);
+const stderr = (text: string): void => writeTo(2, text);
 
 /** Words reserved for commands; a directory of that name is written as a path (./deploy). */
 const COMMANDS: Record<string, string> = {
@@ -61,12 +87,34 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
 }
 
-function runCommand(name: string, argv: string[]): number {
+async function runCommand(name: string, argv: string[]): Promise<number> {
+  if (name === 'verify') {
+    // Loaded only for this command: it brings dockerode, which scaffolding never needs.
+    const { runVerify } = await import('./commands/verify.ts');
+    return runVerify(argv);
+  }
+  if (name === 'registry') {
+    const { runRegistry } = await import('./commands/registry.ts');
+    return runRegistry(argv);
+  }
+  if (name === 'deploy') {
+    const { runDeploy } = await import('./commands/deploy.ts');
+    return runDeploy(argv);
+  }
+  if (name === 'bundle') {
+    // dockerode, like verify: loaded only by the commands that talk to the engine.
+    const { runBundle } = await import('./commands/bundle.ts');
+    return runBundle(argv);
+  }
+  if (name === 'doctor') {
+    const { runDoctor } = await import('./commands/doctor.ts');
+    return runDoctor(argv);
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`Usage: wpsn-docker ${name} [options]\n\n${COMMANDS[name]}.\nThis command is reserved; this version of generator-wpsn-docker does not provide it yet.\n`);
+    stdout(`Usage: wpsn-docker ${name} [options]\n\n${COMMANDS[name]}.\nThis command is reserved; this version of generator-wpsn-docker does not provide it yet.\n`);
     return EXIT.ok;
   }
-  process.stderr.write(`wpsn-docker: the command "${name}" is not available in version ${packageVersion()} yet (reserved). To scaffold into a directory named ${name}, write it as a path: ./${name}\n`);
+  stderr(`wpsn-docker: the command "${name}" is not available in version ${packageVersion()} yet (reserved). To scaffold into a directory named ${name}, write it as a path: ./${name}\n`);
   return EXIT.usage;
 }
 
@@ -77,54 +125,71 @@ async function interactive(dir: string, values: Record<string, unknown>): Promis
 
 async function main(argv: string[]): Promise<number> {
   const first = argv[0];
-  if (first !== undefined && first in COMMANDS) return runCommand(first, argv.slice(1));
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return runCommand(first, argv.slice(1));
   let parsed;
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`wpsn-docker: ${(error as Error).message}\nRun wpsn-docker --help for the options.\n`);
+    stderr(`wpsn-docker: ${(error as Error).message}\nRun wpsn-docker --help for the options.\n`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
   if (values['help']) {
-    process.stdout.write(`${usage()}\n`);
+    stdout(`${usage()}\n`);
     return EXIT.ok;
   }
   if (values['version']) {
-    process.stdout.write(`${packageVersion()}\n`);
+    stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 1) {
-    process.stderr.write(`wpsn-docker: one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}\n`);
+    stderr(`wpsn-docker: one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}\n`);
     return EXIT.usage;
   }
   const dir = positionals[0] ?? '.';
   if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) return interactive(dir, values);
 
   const inputs = readInputs(dir, values);
+  for (const notice of registryNotices(inputs.layers)) stderr(`wpsn-docker: ${notice}\n`);
   const spec = resolveInputs(inputs);
   const prepared = preparePlan(inputs, spec);
+  if (values['dry-run']) {
+    // Nothing written, not even a stale temporary file removed: the diff of every file.
+    const yoRc = nextYoRc(inputs, prepared);
+    const read = (path: string) => readText(join(dir, path));
+    stdout(dryRunReport(prepared.plan.entries, yoRc, read, { force: values['force'] === true }).text);
+    return EXIT.ok;
+  }
   const conflicts = conflictsOf(prepared.plan);
   if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
   for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
   const yoRc = nextYoRc(inputs, prepared);
-  applyPlan(dir, prepared.plan, yoRc);
-  report(dir, prepared.plan.entries, yoRc.changed);
+  const { cleaned } = applyPlan(dir, prepared.plan, yoRc);
+  report(dir, prepared.plan.entries, yoRc.changed, cleaned);
   return EXIT.ok;
 }
 
-function report(dir: string, entries: ReturnType<typeof preparePlan>['plan']['entries'], yoRcChanged: boolean): void {
+function report(dir: string, entries: ReturnType<typeof preparePlan>['plan']['entries'], yoRcChanged: boolean, cleaned: readonly string[] = []): void {
   const lines: string[] = [];
+  // Temporary files an interrupted run left behind (core/write.ts), removed before writing.
+  for (const path of cleaned) lines.push(`${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
+  let changed = yoRcChanged;
   for (const e of entries) {
-    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : e.action === 'keep' || e.action === 'keep-removed' ? 'keep' : undefined;
-    if (label) lines.push(`${label.padStart(10)} ${e.path}`);
+    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
+    if (label) {
+      changed = true;
+      lines.push(`${label.padStart(10)} ${e.path}`);
+    } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
+      // An existing secret is always kept (never rewritten): not worth a line on every run.
+      lines.push(`${'keep'.padStart(10)} ${e.path}`);
+    }
   }
   if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);
-  if (lines.length === 0) lines.push('up to date: nothing changed');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (!changed) lines.unshift('up to date: nothing changed');
+  stdout(`${lines.join('\n')}\n`);
   if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
     const cd = dir === '.' ? '' : `cd ${dir} && `;
-    process.stdout.write(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)\n`);
+    stdout(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)\n`);
   }
 }
 
@@ -133,14 +198,17 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof InputError) {
-      process.stderr.write(`wpsn-docker: ${error.message}\n`);
+    // By name as well as by class: the commands are loaded lazily as separate files, and in
+    // the bundled bin (scripts/bundle.ts) they carry their own copy of core/errors.ts.
+    const name = (error as { name?: unknown } | null)?.name;
+    if (error instanceof InputError || name === 'InputError') {
+      stderr(`wpsn-docker: ${(error as Error).message}\n`);
       process.exitCode = EXIT.usage;
-    } else if (error instanceof ConflictError) {
-      process.stderr.write(`wpsn-docker: ${error.message}\n`);
+    } else if (error instanceof ConflictError || name === 'ConflictError') {
+      stderr(`wpsn-docker: ${(error as Error).message}\n`);
       process.exitCode = EXIT.conflict;
     } else {
-      process.stderr.write(`wpsn-docker: ${(error as Error).stack ?? String(error)}\n`);
+      stderr(`wpsn-docker: ${(error as Error).stack ?? String(error)}\n`);
       process.exitCode = EXIT.failure;
     }
   },

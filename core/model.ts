@@ -1,10 +1,11 @@
 // The derived model: every name, reference and number the renderers need, computed
 // once from a valid StackSpec. Templates only read these values.
-import { isIPv6 } from 'node:net';
 import { DEFAULT_DATABASE_IMAGES, type DatabaseKind, type Language, type PackageManager } from '../schema/defaults.ts';
 import { parseImageReference, repositoryBaseName } from '../schema/image-ref.ts';
 import type { StackSpec } from '../schema/stack.ts';
 import { deriveRegistry, type RegistryModel } from './render/registry.ts';
+import { deriveDeploy, type DeployModel } from './render/deploy/model.ts';
+import { deriveWorkshop, type WorkshopModel } from './render/workshop.ts';
 
 export interface SecretModel {
   /** Compose secret name, also the file name under /run/secrets. */
@@ -24,9 +25,11 @@ export interface InstallModel {
   /** Command that installs every dependency (for a build stage). */
   installAll: string;
   cacheTarget: string;
-  /** Enables the package manager before installing (corepack for pnpm and yarn). */
+  /** Installs the package manager before installing (npm's registry, not corepack: Node 25 dropped it). */
   setup: string | undefined;
   runScript: string;
+  /** The `packageManager` field (pnpm and yarn), pinned for the sample app. */
+  corepackPin: string | undefined;
 }
 
 export interface DatabaseModel {
@@ -55,6 +58,15 @@ export interface DatabaseModel {
     /** SQL that sets the app user's password to the host shell variable NEW_PASSWORD. */
     setPassword: string;
   };
+}
+
+export interface ExtraServiceModel {
+  service: string;
+  image: string;
+  command: string[] | undefined;
+  environment: Record<string, string> | undefined;
+  /** Internal port (Compose `expose`), never published. */
+  port: number | undefined;
 }
 
 export interface StackModel {
@@ -96,6 +108,8 @@ export interface StackModel {
     secrets: string[];
   };
   database: DatabaseModel | undefined;
+  /** More services on the backend network, in the order given (spec.extraServices). */
+  extraServices: ExtraServiceModel[];
   networks: { frontend: string; backend: string };
   volumes: string[];
   secrets: SecretModel[];
@@ -103,6 +117,10 @@ export interface StackModel {
   sampleApp: boolean;
   /** Registry push targets: scripts, workflows, README sections (core/render/registry.ts). */
   registry: RegistryModel;
+  /** Deploy targets: configs, scripts, README sections (core/render/deploy/). */
+  deploy: DeployModel;
+  /** The workshop kit (--workshop): the lesson's names and steps (core/render/workshop.ts); absent when off. */
+  workshop?: WorkshopModel | undefined;
 }
 
 export interface ModelContext {
@@ -118,6 +136,7 @@ const INSTALL: Record<PackageManager, InstallModel> = {
     cacheTarget: '/root/.npm',
     setup: undefined,
     runScript: 'npm run',
+    corepackPin: undefined,
   },
   pnpm: {
     manifests: ['package.json', 'pnpm-lock.yaml'],
@@ -125,8 +144,9 @@ const INSTALL: Record<PackageManager, InstallModel> = {
     installProd: 'pnpm install --frozen-lockfile --prod',
     installAll: 'pnpm install --frozen-lockfile',
     cacheTarget: '/root/.local/share/pnpm/store',
-    setup: 'corepack enable pnpm',
+    setup: 'npm install --global --no-audit --no-fund pnpm@10.34.9',
     runScript: 'pnpm run',
+    corepackPin: 'pnpm@10.34.9',
   },
   yarn: {
     manifests: ['package.json', 'yarn.lock'],
@@ -134,8 +154,9 @@ const INSTALL: Record<PackageManager, InstallModel> = {
     installProd: 'yarn install --frozen-lockfile --production=true',
     installAll: 'yarn install --frozen-lockfile',
     cacheTarget: '/usr/local/share/.cache/yarn',
-    setup: 'corepack enable yarn',
+    setup: 'command -v yarn >/dev/null || npm install --global --no-audit --no-fund yarn@1.22.22',
     runScript: 'yarn run',
+    corepackPin: 'yarn@1.22.22',
   },
 };
 
@@ -208,6 +229,9 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
   const baseIsOfficialNode =
     baseRef.ok && repositoryBaseName(baseRef.ref) === 'node' && ['node', 'library/node'].includes(baseRef.ref.path) &&
     (baseRef.ref.domain === undefined || baseRef.ref.domain === 'docker.io');
+  // app.bind is a valid IP address (the schema checks it): IPv6 exactly when it has a colon.
+  // (node:net's isIPv6 would compile its large pattern on first use: a few ms of start-up.)
+  const isIPv6 = (address: string): boolean => address.includes(':');
   const bindHost = isIPv6(app.bind) ? `[${app.bind}]` : app.bind;
   const localHost = app.bind === '0.0.0.0' || app.bind === '::' ? '127.0.0.1' : app.bind;
   const localHostUrl = isIPv6(localHost) ? `[${localHost}]` : localHost;
@@ -241,7 +265,7 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
     appSecrets.push('db_password');
   }
 
-  return {
+  const model: Omit<StackModel, 'deploy'> = {
     spec,
     projectName: spec.projectName,
     lang: spec.lang,
@@ -286,10 +310,13 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       secrets: ['redis_acl', 'redis_password'],
     },
     database,
+    extraServices: spec.extraServices.map((x) => ({ service: x.name, image: x.image, command: x.command, environment: x.environment, port: x.port })),
     networks: { frontend: networks.frontend, backend: networks.backend },
     volumes: database ? [redis.volume, database.volume] : [redis.volume],
     secrets,
     sampleApp: context.sampleApp,
     registry: deriveRegistry(spec, { localImage: `${spec.projectName}-app`, service: 'app' }),
   };
+  const withDeploy = { ...model, deploy: deriveDeploy(model) };
+  return { ...withDeploy, workshop: spec.workshop ? deriveWorkshop(withDeploy) : undefined };
 }

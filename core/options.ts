@@ -1,6 +1,8 @@
 // The command-line options, one table for the bin, the Yeoman generator and the
 // prompts. Each answer option maps to one key path of the StackSpec.
 import { DATABASE_KINDS, LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
+import { REGISTRY_TARGETS, splitTargets } from '../schema/registry.ts';
+import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS, splitDeployTargets } from '../schema/deploy.ts';
 
 export type OptionKind = 'string' | 'number' | 'boolean' | 'list';
 
@@ -14,6 +16,8 @@ export interface AnswerOption {
   choices?: readonly string[];
   /** Asked interactively when not given (in this order). */
   prompt?: string;
+  /** Turns a flag's (or a prompt's) text into the value, instead of the kind's own parsing. */
+  parse?: (raw: string) => unknown;
 }
 
 export const ANSWER_OPTIONS: readonly AnswerOption[] = [
@@ -29,7 +33,28 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
   { flag: 'build-script', path: ['app', 'buildScript'], kind: 'string', description: 'npm script that builds the app, run in a build stage (default: none)' },
   { flag: 'redis-image', path: ['redis', 'image'], kind: 'string', description: 'Redis image, pinned (default: redis:7-bookworm)', prompt: 'Redis image (pinned tag or digest)' },
   { flag: 'database', path: ['database', 'kind'], kind: 'string', choices: DATABASE_KINDS, description: 'database service (default: none)', prompt: 'Database' },
+  { flag: 'registry', path: ['registries', 'targets'], kind: 'list', choices: REGISTRY_TARGETS, parse: splitTargets, description: 'registries to write push scripts and CI workflows for, comma-separated (gcr means gar; none for no registry; default: none)', prompt: 'Registries to push the app image to' },
   { flag: 'lang', path: ['lang'], kind: 'string', choices: LANGUAGES, description: 'language of the generated docs (default: en)', prompt: 'Language of the generated docs' },
+  // Registry defaults baked into scripts/push-*.sh and the publish workflows (environment variables override them).
+  { flag: 'registry-image', path: ['registries', 'image'], kind: 'string', description: 'image (repository) name pushed to every registry (default: the project name)' },
+  { flag: 'platforms', path: ['registries', 'platforms'], kind: 'string', description: 'platforms pushed, such as linux/amd64,linux/arm64 (scripts: default the local build; CI: default linux/amd64)' },
+  { flag: 'publish-branch', path: ['registries', 'branch'], kind: 'string', description: 'branch whose pushes the publish workflows run on, besides version tags (default: main)' },
+  { flag: 'dockerhub-namespace', path: ['registries', 'dockerhub', 'namespace'], kind: 'string', description: 'Docker Hub user or organisation (default at run time: DOCKERHUB_USERNAME)' },
+  { flag: 'ecr-region', path: ['registries', 'ecr', 'region'], kind: 'string', description: 'AWS region of the ECR registry (AWS_REGION)' },
+  { flag: 'ecr-account-id', path: ['registries', 'ecr', 'accountId'], kind: 'string', description: 'AWS account ID of the ECR registry (default at run time: aws sts get-caller-identity)' },
+  { flag: 'gar-project', path: ['registries', 'gar', 'project'], kind: 'string', description: 'Google Cloud project of the Artifact Registry repository (GOOGLE_CLOUD_PROJECT)' },
+  { flag: 'gar-location', path: ['registries', 'gar', 'location'], kind: 'string', description: 'Artifact Registry location, such as europe-west4 (GAR_LOCATION)' },
+  { flag: 'gar-repository', path: ['registries', 'gar', 'repository'], kind: 'string', description: 'Artifact Registry repository (GAR_REPOSITORY)' },
+  { flag: 'acr-name', path: ['registries', 'acr', 'name'], kind: 'string', description: 'Azure Container Registry name (ACR_NAME)' },
+  { flag: 'acr-resource-group', path: ['registries', 'acr', 'resourceGroup'], kind: 'string', description: 'Azure resource group to create the registry in when missing (AZURE_RESOURCE_GROUP)' },
+  { flag: 'ghcr-owner', path: ['registries', 'ghcr', 'owner'], kind: 'string', description: 'GitHub user or organisation owning the GHCR package (default at run time: GITHUB_REPOSITORY_OWNER)' },
+  { flag: 'registry-host', path: ['registries', 'registry', 'host'], kind: 'string', description: 'host[:port] of the self-hosted registry (REGISTRY_HOST)' },
+  { flag: 'registry-namespace', path: ['registries', 'registry', 'namespace'], kind: 'string', description: 'path prefix in the self-hosted registry (REGISTRY_NAMESPACE)' },
+  // Deploy targets: deploy/<target>/ and scripts/deploy-<target>.sh (more settings: an --answers file, see schema/stack.schema.json).
+  { flag: 'deploy', path: ['deploy', 'targets'], kind: 'list', choices: DEPLOY_TARGETS, parse: splitDeployTargets, description: 'platforms to write deploy configs and scripts for, comma-separated (none for no target; default: none)', prompt: 'Deploy targets' },
+  { flag: 'kubernetes-flavour', path: ['deploy', 'kubernetes', 'flavour'], kind: 'string', choices: KUBERNETES_FLAVOURS, description: 'Kubernetes flavour of the kubernetes deploy target: registry, storage class and load balancer details (default: generic)' },
+  // The workshop kit (core/render/workshop.ts).
+  { flag: 'workshop', path: ['workshop'], kind: 'boolean', description: 'also write WORKSHOP.md, a hands-on Docker lesson with this project\'s names (in --lang), and scripts/offline-load.sh for wpsn-docker bundle archives' },
 ];
 
 export interface ControlOption {
@@ -43,7 +68,65 @@ export const CONTROL_OPTIONS: readonly ControlOption[] = [
   { flag: 'yes', alias: 'y', kind: 'boolean', description: 'accept defaults for everything not given; never prompt' },
   { flag: 'answers', kind: 'string', description: 'read answers from a JSON or YAML file (see schema/stack.schema.json)' },
   { flag: 'force', kind: 'boolean', description: 'overwrite generated files you edited (secret files are never overwritten)' },
+  { flag: 'dry-run', kind: 'boolean', description: 'print what would change, as a diff per file (secrets never shown), and write nothing' },
 ];
+
+export interface FlagProblem {
+  field: string;
+  source: string;
+  value: unknown;
+  rule: string;
+}
+
+/**
+ * Flags that contradict each other on one command line (decided here, documented in
+ * README "Contradicting flags"):
+ * - `none` together with targets in --registry or --deploy;
+ * - a per-target setting (--ecr-region, --kubernetes-flavour, ...) when the same command
+ *   line lists the targets and leaves that target out;
+ * - a setting for every registry (--registry-image, --platforms, --publish-branch) with
+ *   --registry none.
+ * Settings without a target list on the command line are stored as defaults for later.
+ */
+export function flagContradictions(options: Record<string, unknown>): FlagProblem[] {
+  const problems: FlagProblem[] = [];
+  const lists: Array<{ flag: string; root: string; split: (raw: string) => string[]; known: readonly string[]; aliases?: Readonly<Record<string, string>> }> = [
+    { flag: 'registry', root: 'registries', split: splitTargets, known: REGISTRY_TARGETS, aliases: { gcr: 'gar' } },
+    { flag: 'deploy', root: 'deploy', split: splitDeployTargets, known: DEPLOY_TARGETS },
+  ];
+  for (const list of lists) {
+    const raw = options[list.flag];
+    if (typeof raw !== 'string') continue;
+    const items = list.split(raw);
+    const listField = `${list.root}.targets`;
+    if (items.includes('none') && items.length > 1) {
+      problems.push({ field: listField, source: `--${list.flag}`, value: raw, rule: `"none" means no target and cannot be combined with targets: give either none or a list of targets` });
+      continue;
+    }
+    const chosen = new Set(items.map((t) => list.aliases?.[t] ?? t));
+    for (const option of ANSWER_OPTIONS) {
+      if (option.path[0] !== list.root || option.path.length < 2 || option.flag === list.flag) continue;
+      if (options[option.flag] === undefined) continue;
+      const target = option.path.length >= 3 ? option.path[1]! : undefined;
+      if (target !== undefined && list.known.includes(target) && !chosen.has(target)) {
+        problems.push({
+          field: option.path.join('.'),
+          source: `--${option.flag}`,
+          value: options[option.flag],
+          rule: `is a setting of the ${target} target, but --${list.flag} ${JSON.stringify(raw)} leaves ${target} out: add ${target} to --${list.flag}, or leave --${option.flag} out`,
+        });
+      } else if (target === undefined && chosen.size === 0) {
+        problems.push({
+          field: option.path.join('.'),
+          source: `--${option.flag}`,
+          value: options[option.flag],
+          rule: `applies to every target, but --${list.flag} ${JSON.stringify(raw)} chooses none: leave --${option.flag} out, or give targets`,
+        });
+      }
+    }
+  }
+  return problems;
+}
 
 /** Splits `--command` values: a JSON array, or words separated by spaces. */
 export function parseListFlag(raw: string): unknown {
@@ -61,6 +144,7 @@ export function parseListFlag(raw: string): unknown {
 /** Converts a flag's text to the type the spec expects, leaving bad values for zod to report. */
 export function coerceFlag(option: AnswerOption, raw: unknown): unknown {
   if (typeof raw !== 'string') return raw;
+  if (option.parse) return option.parse(raw);
   switch (option.kind) {
     case 'number':
       return /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;

@@ -67,7 +67,10 @@ export function buildPlan(
     if (path in next) continue;
     const disk = read(path);
     if (disk === undefined) continue;
-    const same = sha256(disk) === hash || sha256(extractBlock(disk) ?? '') === hash;
+    // A block file is deleted only when it holds nothing but our untouched block: the
+    // user's own lines around it must never go with it.
+    const block = extractBlock(disk);
+    const same = sha256(disk) === hash || (block !== undefined && sha256(block) === hash && disk === mergeBlock(undefined, block));
     entries.push({ path, kind: 'removed', action: same ? 'remove' : 'keep-removed' });
   }
   return { entries, recorded: next };

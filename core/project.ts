@@ -1,17 +1,19 @@
 // Reads what a run starts from (the destination, .yo-rc.json, an answers file, flags)
 // and turns a valid spec into a plan. Shared by the bin and the Yeoman generator.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { StackSpec } from '../schema/stack.ts';
 import { readAnswersFile } from './answers-file.ts';
-import { InputError } from './errors.ts';
+import { InputError, type Problem } from './errors.ts';
 import { deriveModel, type StackModel } from './model.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
 import { planSecrets } from './secrets.ts';
+import { flagContradictions } from './options.ts';
 import { flagsLayer, resolveSpec, type Layer, type SpecContext } from './spec.ts';
 import { parseYoRc, renderYoRc, YO_RC, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
+import { linkOnPath } from './write.ts';
 
 const LOCKFILES: ReadonlyArray<[string, string]> = [
   ['pnpm-lock.yaml', 'pnpm'],
@@ -26,6 +28,8 @@ export interface Inputs {
   context: SpecContext;
   /** Whether the sample app is (or was first) scaffolded here. */
   sampleApp: boolean;
+  /** Flags that contradict each other (core/options.ts flagContradictions), reported with the spec's problems. */
+  contradictions?: Problem[];
 }
 
 export function readText(path: string): string | undefined {
@@ -37,8 +41,67 @@ export function readText(path: string): string | undefined {
   }
 }
 
-/** Refuses destinations that cannot hold a project. */
+/**
+ * Where the kernel takes a path: symbolic links followed, and a ".." after a link taken
+ * from the link's target (not textually). Works for paths that do not exist yet.
+ */
+export function physicalPath(path: string): string {
+  try {
+    // The kernel's realpath(3): Node's own realpathSync resolves ".." textually first.
+    return realpathSync.native(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    return join(physicalPath(parent), basename(path));
+  }
+}
+
+/**
+ * Refuses destinations that cannot hold a project, or that are not where they seem:
+ * - the destination exists and is not a directory (or cannot be looked at);
+ * - the destination itself is a symbolic link (write to the real folder instead: a
+ *   link can point anywhere, such as outside the folder the user looks at);
+ * - a ".." in the destination comes after a symbolic link, so the real folder is not
+ *   the one the path reads as (`link/../x` is next to the link's target, not next to link);
+ * - its .yo-rc.json is a symbolic link or not a regular file.
+ * Symbolic links above the destination (such as /tmp -> /private/tmp) are fine.
+ */
 export function checkDestination(dir: string): void {
+  // "out/" would look through a link named out: look at "out" itself.
+  const trimmed = dir.length > 1 ? dir.replace(/[\\/]+$/, '') || dir : dir;
+  let link: ReturnType<typeof lstatSync> | undefined;
+  try {
+    link = lstatSync(trimmed);
+  } catch {
+    link = undefined;
+  }
+  if (link?.isSymbolicLink()) {
+    let target = '';
+    try {
+      target = readlinkSync(trimmed);
+    } catch {
+      /* unreadable: shown without a target */
+    }
+    throw new InputError([
+      {
+        field: 'directory',
+        value: dir,
+        rule: `the destination is a symbolic link${target ? ` (to ${target})` : ''}: the generator never writes through links; give the real folder${target ? ` (${physicalPath(trimmed)})` : ''}`,
+      },
+    ]);
+  }
+  const logical = resolve(trimmed);
+  const physical = physicalPath(trimmed);
+  const logicalPhysical = physicalPath(logical);
+  if (physical !== logicalPhysical) {
+    throw new InputError([
+      {
+        field: 'directory',
+        value: dir,
+        rule: `".." in the destination follows a symbolic link: it leads to ${physical}, not ${logicalPhysical} as the path reads; give the path without ".."`,
+      },
+    ]);
+  }
   let stat;
   try {
     stat = statSync(dir);
@@ -50,6 +113,38 @@ export function checkDestination(dir: string): void {
   if (!stat.isDirectory()) {
     throw new InputError([{ field: 'directory', value: dir, rule: 'the destination exists and is not a directory' }]);
   }
+  const obstacle = obstacleAt(dir, YO_RC);
+  if (obstacle) throw new InputError([obstacle]);
+}
+
+/**
+ * Why the generator cannot read or write `rel` inside dir: a symbolic link on the way (it
+ * never reads or writes through links: a link can point outside the project), or a
+ * folder where it keeps a file. Undefined when the path is fine (or missing).
+ */
+export function obstacleAt(dir: string, rel: string): Problem | undefined {
+  const link = linkOnPath(dir, rel);
+  if (link !== undefined) {
+    let target = '';
+    try {
+      target = readlinkSync(join(dir, link));
+    } catch {
+      /* unreadable */
+    }
+    return {
+      field: rel,
+      value: link === rel ? join(dir, rel) : join(dir, link),
+      rule: `${link === rel ? 'is' : `is inside ${link}, which is`} a symbolic link${target ? ` (to ${target})` : ''}: the generator never reads or writes through links; replace it with a regular ${link === rel ? 'file' : 'folder'}, or remove it`,
+    };
+  }
+  try {
+    if (statSync(join(dir, rel)).isDirectory()) {
+      return { field: rel, value: join(dir, rel), rule: 'is a directory where the generator keeps a file: move it away' };
+    }
+  } catch {
+    /* missing or unreachable: the plan and the writer report that */
+  }
+  return undefined;
 }
 
 export function readInputs(dir: string, options: Record<string, unknown>): Inputs {
@@ -63,8 +158,13 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
       return undefined;
     }
   };
-  attempt(() => checkDestination(dir));
-  const yoRc = attempt(() => parseYoRc(readText(join(dir, YO_RC)))) ?? { document: {}, state: undefined };
+  // A destination that is not a directory has no .yo-rc.json to read (reading one
+  // inside a regular file fails with ENOTDIR): report the destination instead.
+  const usable = attempt(() => {
+    checkDestination(dir);
+    return true;
+  });
+  const yoRc = (usable && attempt(() => parseYoRc(readText(join(dir, YO_RC))))) || { document: {}, state: undefined };
   const layers: Layer[] = [];
   if (yoRc.state) layers.push({ source: YO_RC, values: yoRc.state.answers });
   const answersPath = options['answers'];
@@ -80,7 +180,15 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
   if (problems.length) throw new InputError(problems.flatMap((p) => p.problems));
   const detected = LOCKFILES.find(([file]) => existsSync(join(dir, file)))?.[1];
   const sampleApp = yoRc.state?.sampleApp ?? !existsSync(join(dir, 'package.json'));
-  return { dir, yoRc, layers, context: { dirName: basename(resolve(dir)), detectedPackageManager: sampleApp ? undefined : detected }, sampleApp };
+  const contradictions = flagContradictions(options);
+  return {
+    dir,
+    yoRc,
+    layers,
+    context: { dirName: basename(resolve(dir)), detectedPackageManager: sampleApp ? undefined : detected },
+    sampleApp,
+    ...(contradictions.length ? { contradictions } : {}),
+  };
 }
 
 export interface Prepared {
@@ -94,6 +202,14 @@ export interface Prepared {
 export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
   const model = deriveModel(spec, { sampleApp: inputs.sampleApp });
   const files = renderAppFiles(model);
+  // Nothing is read or written through a symbolic link, nor over a folder: every path
+  // this run could touch (files, secrets, and files generated before) is looked at first.
+  const recordedPaths = Object.keys(inputs.yoRc.state?.generated?.files ?? {});
+  const obstacles = [...new Set([...files.map((f) => f.path), ...model.secrets.map((x) => x.file), ...recordedPaths])]
+    .sort()
+    .map((path) => obstacleAt(inputs.dir, path))
+    .filter((p): p is Problem => p !== undefined);
+  if (obstacles.length) throw new InputError(obstacles);
   const read = (path: string) => readText(join(inputs.dir, path));
   const secrets = planSecrets(model.secrets, read);
   const plan = buildPlan(files, secrets, inputs.yoRc.state?.generated?.files ?? {}, read);
@@ -101,7 +217,19 @@ export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
 }
 
 export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
-  return resolveSpec([...inputs.layers, ...extra], inputs.context);
+  const contradictions = inputs.contradictions ?? [];
+  let spec: StackSpec;
+  try {
+    spec = resolveSpec([...inputs.layers, ...extra], inputs.context);
+  } catch (error) {
+    if (!(error instanceof InputError) || contradictions.length === 0) throw error;
+    // "none,ecr": the contradiction says it better than "none is not a target".
+    const said = new Set(contradictions.map((p) => p.field));
+    const rest = error.problems.filter((p) => ![...said].some((field) => p.field.startsWith(`${field}.`) && p.value === 'none'));
+    throw new InputError([...contradictions, ...rest]);
+  }
+  if (contradictions.length) throw new InputError(contradictions);
+  return spec;
 }
 
 /** The .yo-rc.json text after this run, and whether it differs from the file on disk. */

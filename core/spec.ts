@@ -73,15 +73,23 @@ export function flagsLayer(options: Record<string, unknown>): Layer {
   return { source: 'command line', values, flagOf };
 }
 
-/** Which layer last set a key path (or one of its parents), for error messages. */
+/**
+ * Which layer last set a key path (or, failing that, its nearest parent), for error
+ * messages. The longest path wins over the latest layer: a later layer that only set a
+ * sibling (flags giving app.port) did not set app.hostPort, the earlier file did.
+ */
 function sourceOf(layers: readonly Layer[], path: readonly (string | number)[]): string | undefined {
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const layer = layers[i]!;
-    for (let n = path.length; n > 0; n--) {
-      const prefix = path.slice(0, n);
-      if (getPath(layer.values, prefix) !== undefined) {
-        return layer.flagOf?.get(prefix.join('.')) ?? layer.source;
+  for (let n = path.length; n > 0; n--) {
+    const prefix = path.slice(0, n);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      if (getPath(layer.values, prefix) === undefined) continue;
+      // The flag that set this path or a parent of it (--command for app.command.1).
+      for (let m = path.length; m > 0; m--) {
+        const flag = layer.flagOf?.get(path.slice(0, m).join('.'));
+        if (flag) return flag;
       }
+      return layer.source;
     }
   }
   return undefined;
@@ -93,14 +101,18 @@ export function zodProblems(error: z.ZodError, layers: readonly Layer[], merged:
     let field = path.length ? path.join('.') : '(root)';
     let rule = issue.message;
     let value: unknown = 'input' in issue ? issue.input : getPath(merged, path);
+    // Where the value came from: for unknown keys, the layer that set the (first) key,
+    // so an unknown top-level key still names its file.
+    let sourcePath: (string | number)[] = path;
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys: string[] }).keys;
+      if (keys.length > 0) sourcePath = [...path, keys[0]!];
       field = keys.map((k) => (path.length ? `${path.join('.')}.${k}` : k)).join(', ');
       rule = `unknown key${keys.length > 1 ? 's' : ''}: not part of the stack spec (see schema/stack.schema.json)`;
       value = keys.length === 1 ? getPath(merged, [...path, keys[0]!]) : undefined;
     }
     const problem: Problem = { field, rule };
-    const source = sourceOf(layers, path);
+    const source = sourceOf(layers, sourcePath);
     if (source) problem.source = source;
     if (value !== undefined || issue.code === 'invalid_type') problem.value = value;
     return problem;
@@ -133,8 +145,13 @@ export function resolveSpec(layers: readonly Layer[], context: SpecContext): Sta
   if (context.detectedPackageManager && getPath(merged, ['app', 'packageManager']) === undefined) {
     merged = deepMerge(merged, { app: { packageManager: context.detectedPackageManager } });
   }
-  const parsed = StackSpec.safeParse(merged, { reportInput: true });
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, layers, merged));
+  // jitless: zod would otherwise compile a parser for each object schema (new Function) on
+  // the first parse, which costs more than it saves when a process parses a spec once.
+  const parsed = StackSpec.safeParse(merged, { reportInput: true, jitless: true });
+  // A missing name is already reported above (naming the directory); zod's "must be a
+  // string" about the same field would only repeat it less helpfully.
+  const nameReported = problems.some((p) => p.field === 'projectName');
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, layers, merged).filter((p) => !(nameReported && p.field === 'projectName')));
   if (problems.length > 0 || !parsed.success) throw new InputError(problems);
   const { $schema: _ignored, ...spec } = parsed.data;
   return spec as StackSpec;

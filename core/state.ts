@@ -19,6 +19,16 @@ export interface YoRc {
   state: GeneratorState | undefined;
 }
 
+/**
+ * A path the generator may record and later update or delete: relative, "/"-separated,
+ * every part a plain name (no "", ".", ".." or backslash, no NUL). A hand-edited or
+ * planted .yo-rc.json cannot point a re-run at ../../somewhere or /etc/passwd.
+ */
+export function isProjectPath(path: string): boolean {
+  if (path === '' || path.length > 1024 || path.startsWith('/') || /[\\\0]/.test(path)) return false;
+  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
 /** Parses .yo-rc.json text; a corrupted file is an input error naming it. */
 export function parseYoRc(text: string | undefined): YoRc {
   if (text === undefined) return { document: {}, state: undefined };
@@ -50,7 +60,14 @@ export function parseYoRc(text: string | undefined): YoRc {
     } else {
       version = generated['version'];
       for (const [path, hash] of Object.entries(generated['files'])) {
-        if (typeof hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(hash)) {
+        if (!isProjectPath(path)) {
+          problems.push({
+            field: `${GENERATOR_KEY}.generated.files`,
+            source: YO_RC,
+            value: path,
+            rule: 'each recorded file must be a relative path inside the project ("/"-separated, no "..", ".", empty or absolute parts): the generator never touches files outside it',
+          });
+        } else if (typeof hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(hash)) {
           problems.push({ field: `${GENERATOR_KEY}.generated.files.${path}`, source: YO_RC, value: hash, rule: 'must be a sha256:<64 hex digits> hash' });
         } else files[path] = hash;
       }

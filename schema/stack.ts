@@ -1,6 +1,5 @@
 // StackSpec: the single source of truth for every answer the generator takes,
 // whether it comes from prompts, flags, an answers file or .yo-rc.json.
-import { isIP } from 'node:net';
 import * as z from 'zod';
 import {
   DATABASE_KINDS,
@@ -10,10 +9,31 @@ import {
   PACKAGE_MANAGERS,
   REDIS_PERSISTENCE,
 } from './defaults.ts';
-import { parseImageReference, pinProblem } from './image-ref.ts';
+import { parseImageReference, pinProblem, repositoryBaseName } from './image-ref.ts';
+import { isIP } from './ip.ts';
 import { DNS_LABEL_MAX, PROJECT_NAME_RE, RESERVED_NETWORK_NAMES, RESOURCE_NAME_RE } from './names.ts';
+import { RegistriesSpec } from './registry.ts';
+import { DeploySpec } from './deploy.ts';
 
 const NAME_RULE = `lowercase letters, digits, "-" and "_", starting with a letter or digit, at most ${DNS_LABEL_MAX} characters`;
+
+/**
+ * Runs a cross-field rule whenever the fields it reads parsed cleanly, even when other
+ * fields did not (zod skips refinements after any failure by default), so that one run
+ * reports every problem. Unknown keys do not make a field's value unreliable.
+ */
+const whenClean = (...paths: readonly (readonly string[])[]) => ({
+  when: (payload: z.core.ParsePayload): boolean =>
+    !payload.issues.some(
+      (issue) =>
+        issue.code !== 'unrecognized_keys' &&
+        paths.some((path) => {
+          // A raw issue may have no path yet: then it is about the object itself.
+          const at = issue.path ?? [];
+          return path.slice(0, Math.min(path.length, at.length)).every((key, i) => at[i] === key);
+        }),
+    ),
+});
 
 const resourceName = (what: string) =>
   z
@@ -51,8 +71,11 @@ const BindAddress = z
 
 const HealthPath = z
   .string({ error: 'the health path must be a string' })
-  .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, {
-    error: 'the health path must be a URL path starting with "/" (no spaces, "?" or "#"), such as /healthz',
+  // RFC 3986 path characters, less "'" and "$": the path goes into JavaScript strings (the
+  // healthcheck, the sample app) and Compose values, where they would need escaping.
+  // Percent-encoded, they still can be used (%27, %24).
+  .regex(/^\/[A-Za-z0-9._~!&()*+,;=:@%/-]*$/, {
+    error: 'the health path must be a URL path starting with "/" (no spaces, quotes, "$", "?" or "#": percent-encode them), such as /healthz',
   })
   .max(200, { error: 'the health path must be at most 200 characters' });
 
@@ -95,7 +118,7 @@ export const AppSpec = z
         message: 'host ports below 1024 are privileged: choose 1024 or above, or set app.allowPrivilegedPort (--allow-privileged-port)',
       });
     }
-  });
+  }, whenClean(['hostPort'], ['allowPrivilegedPort']));
 
 export const RedisSpec = z.strictObject({
   image: PinnedImage.default(DEFAULT_REDIS_IMAGE),
@@ -122,34 +145,139 @@ export const NetworksSpec = z.strictObject({
   backend: networkName.default('backend'),
 });
 
-export const StackSpec = z
+/** The port Redis listens on in every target (compose, the ECS sidecar, Kubernetes). */
+export const REDIS_PORT = 6379;
+
+/** Service names the generated stack already uses (the database's whether or not it is chosen). */
+export const RESERVED_SERVICE_NAMES = ['app', 'redis', 'db'] as const;
+
+const EnvName = z
+  .string({ error: 'environment variable names must be strings' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names must be letters, digits and "_", not starting with a digit' })
+  .max(256, { error: 'environment variable names must be at most 256 characters' });
+
+const EnvValue = z
+  .string({ error: 'environment values must be strings (quote numbers and booleans)' })
+  .regex(/^[^\0]*$/, { error: 'environment values must not contain NUL characters' });
+
+/**
+ * One more service next to the app and Redis (a worker, a mail catcher, a search engine):
+ * a pinned image on the internal backend network only, never published, hardened like
+ * the others. `$` in its command and environment is literal (escaped for Compose).
+ */
+export const ExtraServiceSpec = z
   .strictObject({
-    $schema: z.string().optional(),
-    projectName: ProjectName,
-    lang: z.enum(LANGUAGES, { error: `the language must be one of ${LANGUAGES.join(', ')}` }).default('en'),
-    app: AppSpec.prefault({}),
-    redis: RedisSpec.prefault({}),
-    database: DatabaseSpec.prefault({}),
-    networks: NetworksSpec.prefault({}),
+    name: resourceName('the service name').meta({ description: 'Compose service name and host name on the backend network; not app, redis or db' }),
+    image: PinnedImage.meta({ description: 'image, pinned to a tag or digest (not latest)' }),
+    command: z
+      .array(CommandArg, { error: 'the command must be a list of arguments, such as ["worker", "--queue", "mail"]' })
+      .min(1, { error: 'the command must have at least one argument' })
+      .optional()
+      .meta({ description: 'command, as a list of arguments (default: the image\'s); "$" is literal' }),
+    environment: z
+      .record(EnvName, EnvValue, { error: 'the environment must be a mapping of variable names to strings' })
+      .optional()
+      .meta({ description: 'environment variables; "$" is literal' }),
+    port: port('the internal port').optional().meta({ description: 'port it listens on, for the other services (Compose expose); never published' }),
   })
-  .superRefine((spec, ctx) => {
-    if (spec.networks.frontend === spec.networks.backend) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['networks', 'backend'],
-        input: spec.networks.backend,
-        message: 'the backend network must differ from the frontend network (it is internal, the frontend is not)',
+  .meta({ description: 'a service on the internal backend network only, never published, hardened like the others' });
+
+export const ExtraServicesSpec = z
+  .array(ExtraServiceSpec, { error: 'extraServices must be a list of services ({ name, image, command?, environment?, port? })' })
+  .superRefine(
+    (list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((service, i) => {
+        const name = (service as { name?: unknown } | undefined)?.name;
+        if (typeof name !== 'string') return;
+        if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            input: name,
+            message: `the service name must not be one of ${RESERVED_SERVICE_NAMES.join(', ')} (the generated app, Redis and database services)`,
+          });
+        } else if (seen.has(name)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], input: name, message: 'extra service names must be unique' });
+        }
+        seen.add(name);
       });
-    }
-    if (spec.database.kind !== 'none' && spec.database.volume === spec.redis.volume) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database', 'volume'],
-        input: spec.database.volume,
-        message: 'the database volume must differ from the Redis volume',
-      });
-    }
-  });
+    },
+    {
+      // Runs while other fields of an item are wrong, so a bad image and a duplicate name
+      // are reported together; not when the list itself or a name is malformed.
+      when: (payload: z.core.ParsePayload): boolean =>
+        !payload.issues.some((issue) => issue.code !== 'unrecognized_keys' && ((issue.path?.length ?? 0) < 2 || issue.path?.[1] === 'name')),
+    },
+  );
+
+/** The fields without the cross-field rules; the JSON Schema export extends it. */
+export const StackSpecObject = z.strictObject({
+  $schema: z.string().optional(),
+  projectName: ProjectName,
+  lang: z.enum(LANGUAGES, { error: `the language must be one of ${LANGUAGES.join(', ')}` }).default('en'),
+  app: AppSpec.prefault({}),
+  redis: RedisSpec.prefault({}),
+  database: DatabaseSpec.prefault({}),
+  networks: NetworksSpec.prefault({}),
+  /** Registry push targets and their generation-time defaults (schema/registry.ts). */
+  registries: RegistriesSpec.prefault({}),
+  /** Deploy targets and their generation-time defaults (schema/deploy.ts). */
+  deploy: DeploySpec.prefault({}),
+  /** More services on the backend network (workers, mail catchers, ...): see ExtraServiceSpec. */
+  extraServices: ExtraServicesSpec.default([]).meta({ description: 'more services next to the app and Redis (workers, mail catchers, ...); names must not be app, redis or db (default: none)' }),
+  /** A workshop kit: WORKSHOP.md (the lesson, in `lang`) and scripts/offline-load.sh (core/render/workshop.ts). */
+  workshop: z.boolean({ error: 'workshop must be true or false' }).default(false),
+});
+
+export const StackSpec = StackSpecObject.superRefine((spec, ctx) => {
+  if (spec.networks.frontend === spec.networks.backend) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['networks', 'backend'],
+      input: spec.networks.backend,
+      message: 'the backend network must differ from the frontend network (it is internal, the frontend is not)',
+    });
+  }
+}, whenClean(['networks', 'frontend'], ['networks', 'backend'])).superRefine((spec, ctx) => {
+  if (spec.database.kind !== 'none' && spec.database.volume === spec.redis.volume) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['database', 'volume'],
+      input: spec.database.volume,
+      message: 'the database volume must differ from the Redis volume',
+    });
+  }
+}, whenClean(['database', 'kind'], ['database', 'volume'], ['redis', 'volume'])).superRefine((spec, ctx) => {
+  // A database image that is plainly another kind's (postgres:17 for mysql) contradicts
+  // the kind: the environment, paths and healthcheck are the kind's. Other names (a
+  // company mirror's own) are the user's call.
+  const { kind, image } = spec.database;
+  if (kind === 'none' || image === undefined) return;
+  const parsed = parseImageReference(image);
+  if (!parsed.ok) return;
+  const base = repositoryBaseName(parsed.ref);
+  const other = DATABASE_KINDS.find((k) => k !== 'none' && k !== kind && k === base);
+  if (other) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['database', 'image'],
+      input: image,
+      message: `the image is a ${other} image, but the database is ${kind}: give a ${kind} image, or choose --database ${other}`,
+    });
+  }
+}, whenClean(['database', 'kind'], ['database', 'image'])).superRefine((spec, ctx) => {
+  // On ECS (awsvpc) a task's containers share one network namespace: a Redis sidecar
+  // listens on 127.0.0.1:6379 next to the app, so the app cannot listen there too.
+  if (spec.deploy.targets.includes('ecs') && spec.deploy.ecs.redis === 'sidecar' && spec.app.port === REDIS_PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['app', 'port'],
+      input: spec.app.port,
+      message: `the container port must not be ${REDIS_PORT} with the ecs deploy target: the Redis sidecar listens on ${REDIS_PORT} in the same task (one network namespace); choose another port, or deploy.ecs.redis: elasticache`,
+    });
+  }
+}, whenClean(['app', 'port'], ['deploy', 'targets'], ['deploy', 'ecs']));
 
 export type StackSpec = z.output<typeof StackSpec>;
 export type StackSpecInput = z.input<typeof StackSpec>;

@@ -1,7 +1,7 @@
 // docker-compose.yml, built as a typed object and serialised with `yaml`.
 // Every string is double-quoted, so YAML 1.1 readers cannot turn "22:22" into a
 // base-60 number or "no" into false.
-import { Document } from 'yaml';
+import { Document, isScalar, parse, visit } from 'yaml';
 import type { StackModel } from '../model.ts';
 
 type Obj = Record<string, unknown>;
@@ -17,8 +17,36 @@ function hardening(): Obj {
   };
 }
 
+/**
+ * Memory and process limits per service (Compose applies `mem_limit` and `pids_limit`
+ * with `docker compose up`, no Swarm needed). The same sizes as the deploy targets'
+ * limits for Redis and the database; a fork bomb or a leak stops at the limit.
+ */
+export const LIMITS = {
+  app: { mem_limit: '512m', pids_limit: 256 },
+  redis: { mem_limit: '256m', pids_limit: 64 },
+  database: { mem_limit: '1g', pids_limit: 256 },
+} as const;
+
+/**
+ * What the official database images' entrypoints need to initialise as root and then
+ * run as their own user (chown the data folder, gosu/su-exec to the user): every other
+ * capability is dropped.
+ */
+export const DATABASE_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'] as const;
+
+/**
+ * While starting, probe every 250 ms (Engine 25+), so `depends_on: service_healthy` and
+ * `up --wait` see a ready Redis or database within a fraction of a second (their probes
+ * are cheap CLI calls); once healthy, every 10 s.
+ */
 function healthcheck(test: string[], startPeriod: string): Obj {
-  return { test, interval: '10s', timeout: '3s', retries: 5, start_period: startPeriod, start_interval: '1s' };
+  return { test, interval: '10s', timeout: '3s', retries: 5, start_period: startPeriod, start_interval: '250ms' };
+}
+
+/** Compose interpolates `$VAR` in most values; `$$` is a literal `$`. */
+function literalDollars(text: string): string {
+  return text.replaceAll('$', '$$$$');
 }
 
 export function composeObject(model: StackModel): Obj {
@@ -30,16 +58,24 @@ export function composeObject(model: StackModel): Obj {
     [app.service]: {
       build: { context: '.', target: 'runtime', secrets: ['extra_ca'] },
       init: true,
+      // The image's files stay as built: only /tmp (in memory) is writable.
+      read_only: true,
+      tmpfs: ['/tmp'],
       ports: [app.publish],
       environment: app.environment,
       secrets: app.secrets,
       depends_on: dependsOn,
       networks: [networks.frontend, networks.backend],
       cap_drop: ['ALL'],
+      ...LIMITS.app,
       ...hardening(),
       develop: {
+        // A rebuild, not a sync: a read-only root file system takes no copied files
+        // (`docker compose watch` sync fails with "container rootfs is marked read-only").
+        // The dependency layer stays cached, so a source change rebuilds in seconds. The
+        // manifests' own rules say so explicitly (the dependency layer is rebuilt for them).
         watch: [
-          { action: 'sync+restart', path: '.', target: '/app', ignore: ['node_modules/', '.git/', 'secrets/', '.env'] },
+          { action: 'rebuild', path: '.', ignore: ['node_modules/', '.git/', 'secrets/', '.env'] },
           ...app.install.manifests.map((path) => ({ action: 'rebuild', path })),
         ],
       },
@@ -52,7 +88,11 @@ export function composeObject(model: StackModel): Obj {
       volumes: [`${redis.volume}:/data`],
       networks: [networks.backend],
       healthcheck: healthcheck(redis.healthcheck, '10s'),
+      // Writes only to /data (the volume) and /tmp; runs as its own uid, so needs no capability.
+      read_only: true,
+      tmpfs: ['/tmp'],
       cap_drop: ['ALL'],
+      ...LIMITS.redis,
       ...hardening(),
     },
   };
@@ -64,8 +104,26 @@ export function composeObject(model: StackModel): Obj {
       volumes: [`${database.volume}:${database.dataDir}`],
       networks: [networks.backend],
       healthcheck: healthcheck(database.healthcheck, '60s'),
+      cap_drop: ['ALL'],
+      cap_add: [...DATABASE_CAPS],
+      ...LIMITS.database,
       ...hardening(),
     };
+  }
+  // Extra services: the internal network only, never published; `$` stays literal.
+  for (const extra of model.extraServices) {
+    const service: Obj = { image: extra.image };
+    if (extra.command) service['command'] = extra.command.map(literalDollars);
+    if (extra.environment) {
+      // Sorted by name (code points, not locale): the same answers give the same bytes
+      // whatever order their mapping was written in.
+      const entries = Object.entries(extra.environment).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      service['environment'] = Object.fromEntries(entries.map(([k, v]) => [k, literalDollars(v)]));
+    }
+    if (extra.port !== undefined) service['expose'] = [String(extra.port)];
+    service['networks'] = [networks.backend];
+    Object.assign(service, hardening());
+    services[extra.service] = service;
   }
 
   const secrets: Obj = {};
@@ -83,8 +141,46 @@ export function composeObject(model: StackModel): Obj {
   };
 }
 
+/** A word starting with a letter or "_", of letters, digits, "_" and "-": no YAML syntax in it. */
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * Of those words, the only ones that YAML 1.1 or 1.2 (core schema) resolve to something
+ * other than a string: booleans, nulls, and YAML 1.1's floats without a mantissa (e5).
+ * Numbers, dates and base-60 values start with a digit, a sign or a dot.
+ */
+const WORD_NOT_A_STRING = /^(?:[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL|[eE][-+]?[0-9]+)$/;
+
+/** Reads a plain scalar back under YAML 1.1 and 1.2: the definition the fast path must agree with. */
+export function plainReadsBackAsOther(text: string): boolean {
+  try {
+    return parse(text, { version: '1.1', logLevel: 'error' }) !== text || parse(text, { version: '1.2', logLevel: 'error' }) !== text;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Whether a plain scalar would not read back as this string under YAML 1.1 or 1.2 (yes,
+ * on, 0x1f, 22:22, ~ ...). Plain words (every key the generator itself writes, and most
+ * names) are decided by a pattern, without starting YAML's parser (~10 ms, and about
+ * 0.1 ms a key); anything else is parsed both ways.
+ */
+export function plainIsAmbiguous(text: string): boolean {
+  if (PLAIN_WORD.test(text)) return WORD_NOT_A_STRING.test(text);
+  return plainReadsBackAsOther(text);
+}
+
 export function stringifyYaml(value: unknown, header?: string): string {
-  const doc = new Document(value);
+  // No anchors and aliases (&a1 / *a1) for objects the renderers share: every file reads
+  // plainly, top to bottom.
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  // Keys stay plain for readability, except user-chosen names (networks, volumes) that a
+  // YAML 1.1 reader would take for a boolean or a number, such as a network named "yes".
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && plainIsAmbiguous(pair.key.value)) pair.key.type = 'QUOTE_DOUBLE';
+    },
+  });
   if (header) doc.commentBefore = header;
   return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
 }

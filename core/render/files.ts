@@ -3,6 +3,9 @@
 import type { StackModel } from '../model.ts';
 import { renderTemplate } from '../templates.ts';
 import { COMPOSE_FILE, renderCompose } from './compose.ts';
+import { renderRegistryFiles } from './registry.ts';
+import { renderDeployFiles } from './deploy/index.ts';
+import { renderWorkshopFiles } from './workshop.ts';
 
 /**
  * - generated: tracked by hash; updated when untouched, a conflict when edited.
@@ -33,8 +36,15 @@ export function renderAppFiles(model: StackModel): RenderedFile[] {
     files.push(
       { path: 'server.js', content: renderTemplate('app/sample/server.js.ejs', model), kind: 'starter' },
       { path: 'package.json', content: renderTemplate('app/sample/package.json.ejs', model), kind: 'starter' },
-      { path: 'package-lock.json', content: renderTemplate('app/sample/package-lock.json.ejs', model), kind: 'starter' },
+      // The sample's lockfile for the chosen package manager, so its build works with each.
+      { path: model.app.install.lockfile, content: renderTemplate(`app/sample/${model.app.install.lockfile}.ejs`, model), kind: 'starter' },
     );
   }
+  // Registry push scripts, publish workflows, Dependabot (only for the chosen targets).
+  files.push(...renderRegistryFiles(model));
+  // Deploy configs and scripts (only for the chosen targets).
+  files.push(...renderDeployFiles(model));
+  // The workshop kit: WORKSHOP.md and scripts/offline-load.sh (only with --workshop).
+  files.push(...renderWorkshopFiles(model));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

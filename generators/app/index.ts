@@ -8,7 +8,8 @@ import Generator, { Storage, type BaseOptions, type StorageOptions } from 'yeoma
 import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, coerceFlag, type AnswerOption } from '../../core/options.ts';
 import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
-import { nextYoRc, preparePlan, readInputs, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { dryRunReport } from '../../core/diff.ts';
+import { nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
 import { registryNotices } from '../../schema/registry.ts';
 import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from '../../core/secrets.ts';
 import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
@@ -227,9 +228,26 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     file.conflicter = status;
   }
 
+  /**
+   * --dry-run: ours (core/options.ts), or Yeoman's own (`yo ... --dry-run` sets the
+   * environment's conflicter to dry-run, which would only skip files): either way the
+   * diff of every file the run would change is printed, as the bin prints it, and
+   * nothing goes to mem-fs, so nothing is written.
+   */
+  get #dryRun(): boolean {
+    const env = this.env as unknown as { options?: { dryRun?: unknown }; conflicterOptions?: { dryRun?: unknown } };
+    return this.options['dry-run'] === true || this.options['dryRun'] === true || env.options?.dryRun === true || env.conflicterOptions?.dryRun === true;
+  }
+
   writing(): void {
     const { plan } = this.#prepared;
     const force = this.options['force'] === true;
+    if (this.#dryRun) {
+      const yoRc = nextYoRc(this.#inputs, this.#prepared);
+      const read = (path: string) => readText(join(this.destinationRoot(), path));
+      this.log.write(dryRunReport(plan.entries, yoRc, read, { force }).text);
+      return;
+    }
     const conflicts = conflictsOf(plan);
     if (conflicts.length && !force && this.#nonInteractive) throw withExitCode(new ConflictError(conflicts));
 
@@ -262,6 +280,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
   }
 
   end(): void {
+    if (this.#dryRun) return;
     const entries = this.#prepared.plan.entries;
     for (const e of entries) {
       if (e.action === 'keep' && e.kind !== 'secret') this.log.info(`kept ${e.path} (your edited version)`);

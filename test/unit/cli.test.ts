@@ -391,6 +391,27 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
   'ghcr-owner': [recorded('ghcr-owner', 'octo-org', 'octo-org', ['--registry', 'ghcr'], 'scripts/push-ghcr.sh')],
   'registry-host': [recorded('registry-host', 'registry.example.com:5000', 'registry.example.com:5000', ['--registry', 'registry'], 'scripts/push-registry.sh')],
   'registry-namespace': [recorded('registry-namespace', 'team-a', 'team-a', ['--registry', 'registry'], 'scripts/push-registry.sh')],
+  // Deploy targets (test/unit/deploy.test.ts covers the files themselves).
+  deploy: [
+    {
+      args: ['--deploy', 'swarm,aca'],
+      check: (dir) => {
+        expect(answers(dir).deploy.targets).toEqual(['swarm', 'aca']);
+        expect(statSync(join(dir, 'scripts/deploy-swarm.sh')).mode & 0o777).toBe(0o755);
+        expect(existsSync(join(dir, 'deploy/aca/app.yaml'))).toBe(true);
+        expect(existsSync(join(dir, 'deploy/kubernetes'))).toBe(false);
+      },
+    },
+  ],
+  'kubernetes-flavour': [
+    {
+      args: ['--kubernetes-flavour', 'eks', '--deploy', 'kubernetes'],
+      check: (dir) => {
+        expect(answers(dir).deploy.kubernetes.flavour).toBe('eks');
+        expect(existsSync(join(dir, 'deploy/kubernetes/overlays/eks/storageclass.yaml'))).toBe(true);
+      },
+    },
+  ],
   lang: [
     {
       args: ['--lang', 'ko'],
@@ -403,6 +424,17 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       args: ['--lang', 'en'],
       check: (dir) => {
         expect(hasHangul(read(dir, 'README.Docker.md'))).toBe(false);
+      },
+    },
+  ],
+  // The workshop kit (test/unit/workshop.test.ts covers the lesson itself).
+  workshop: [
+    {
+      args: ['--workshop'],
+      check: (dir) => {
+        expect(answers(dir).workshop).toBe(true);
+        expect(read(dir, 'WORKSHOP.md')).toContain('<!-- wpsn-step ');
+        expect(statSync(join(dir, 'scripts/offline-load.sh')).mode & 0o777).toBe(0o755);
       },
     },
   ],

@@ -137,7 +137,7 @@ const ACCEPT: Array<[string, unknown[]]> = [
   ['app.bind', ['127.0.0.1', '0.0.0.0', '192.168.1.10', '::1', '::', 'fe80::1']],
   ['app.allowPrivilegedPort', [true, false]],
   ['app.command', [['node', 'server.js'], ['npm', 'start'], ['node', '--enable-source-maps', 'dist/main.js', 'a b']]],
-  ['app.healthPath', ['/', '/healthz', '/api/v1/health', "/a-b_c.d~e!$&'()*+,;=:@%20"]],
+  ['app.healthPath', ['/', '/healthz', '/api/v1/health', '/a-b_c.d~e!&()*+,;=:@%20%24%27']],
   ['app.buildScript', ['build', 'build:prod', 'b.1_x-y', 'x'.repeat(100)]],
   ['redis.image', ['redis:7-bookworm', 'redis:7.4.1-alpine', `redis@${DIGEST}`, `docker.io/library/redis:7@${DIGEST}`]],
   ['redis.persistence', ['aof', 'rdb', 'none']],
@@ -198,6 +198,9 @@ const REJECT: Array<[string, unknown, RegExp]> = [
   ['app.healthPath', '/a?x=1', /"\?"/],
   ['app.healthPath', '/#top', /"#"/],
   ['app.healthPath', `/${'x'.repeat(200)}`, /at most 200 characters/],
+  // "'" and "$" would need escaping in the healthcheck's JavaScript and in Compose values.
+  ['app.healthPath', "/it's", /no spaces, quotes, "\$"/],
+  ['app.healthPath', '/$x', /percent-encode/],
   ['app.buildScript', '-x', /npm script name/],
   ['app.buildScript', 'build prod', /npm script name/],
   ['app.buildScript', '', /npm script name/],
