@@ -9,9 +9,10 @@ import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
 import { conflictsOf } from '../core/plan.ts';
 import { dryRunReport } from '../core/diff.ts';
 import { nextYoRc, preparePlan, readInputs, readText, resolveInputs } from '../core/project.ts';
-import { applyPlan, writes } from '../core/write.ts';
+import { applyPlan } from '../core/write.ts';
 import { packageVersion } from '../core/templates.ts';
 import { registryNotices } from '../schema/registry.ts';
+import { planLines } from './plan-lines.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
 
@@ -170,22 +171,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(dir: string, entries: ReturnType<typeof preparePlan>['plan']['entries'], yoRcChanged: boolean, cleaned: readonly string[] = []): void {
-  const lines: string[] = [];
   // Temporary files an interrupted run left behind (core/write.ts), removed before writing.
-  for (const path of cleaned) lines.push(`${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
-  let changed = yoRcChanged;
-  for (const e of entries) {
-    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
-    if (label) {
-      changed = true;
-      lines.push(`${label.padStart(10)} ${e.path}`);
-    } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
-      // An existing secret is always kept (never rewritten): not worth a line on every run.
-      lines.push(`${'keep'.padStart(10)} ${e.path}`);
-    }
-  }
-  if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);
-  if (!changed) lines.unshift('up to date: nothing changed');
+  const cleanedLines = cleaned.map((path) => `${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
+  const lines = planLines(entries, yoRcChanged, cleanedLines);
   stdout(`${lines.join('\n')}\n`);
   if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
     const cd = dir === '.' ? '' : `cd ${dir} && `;

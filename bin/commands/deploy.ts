@@ -1,29 +1,14 @@
 // wpsn-docker deploy: adds, removes or regenerates the deploy targets of a generated project
 // (deploy/<target>/, scripts/deploy-<target>.sh, the README sections), through the same
 // core plan as the app: every other file stays as it is.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ConflictError } from '../../core/errors.ts';
-import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
-import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
 import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../core/render/deploy/command.ts';
-import { applyPlan, writes } from '../../core/write.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import type { StackSpec } from '../../schema/stack.ts';
-
-const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
-const NAMESPACE = 'wpsn-docker:deploy';
+import { optionLines, runSubcommand, type Subcommand } from './shared.ts';
 
 export function deployUsage(): string {
   const rows: Array<[string, string]> = [];
   for (const o of deployOptions()) rows.push([`--${o.flag} ${o.kind === 'list' ? '<list>' : '<value>'}`, o.description]);
-  rows.push(
-    ['-y, --yes', 'never prompt: keep the targets unless --deploy is given'],
-    ['--force', 'overwrite generated files you edited (README.Docker.md, configs, scripts)'],
-    ['-h, --help', 'show this help'],
-  );
-  const width = Math.max(...rows.map(([a]) => a.length)) + 2;
   return [
     'Usage: wpsn-docker deploy [directory] [--deploy LIST] [--kubernetes-flavour F] [options]',
     '',
@@ -38,37 +23,11 @@ export function deployUsage(): string {
     'wpsn-docker itself (see schema/stack.schema.json, "deploy").',
     '',
     'Options:',
-    ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),
+    ...optionLines(rows, 'never prompt: keep the targets unless --deploy is given', 'overwrite generated files you edited (README.Docker.md, configs, scripts)'),
     '',
     'Exit codes: 0 done, 2 invalid input or not a generated project,',
     '3 generated files you edited stand in the way (see --force).',
   ].join('\n');
-}
-
-function parse(argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const o of deployOptions()) options[o.flag] = { type: 'string' };
-  options['yes'] = { type: 'boolean', short: 'y' };
-  options['force'] = { type: 'boolean' };
-  options['help'] = { type: 'boolean', short: 'h' };
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-}
-
-/** The Yeoman deploy generator next to the app's: index.js once compiled, index.ts from source. */
-function generatorPath(): string {
-  for (const name of ['index.js', 'index.ts']) {
-    const path = fileURLToPath(new URL(`../../generators/deploy/${name}`, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('generator-wpsn-docker: the deploy generator is missing');
-}
-
-async function interactive(dir: string, values: Record<string, unknown>): Promise<number> {
-  const { createEnv } = await import('yeoman-environment');
-  const env = createEnv();
-  env.register(generatorPath(), { namespace: NAMESPACE });
-  await env.run([NAMESPACE, dir], { ...values });
-  return EXIT.ok;
 }
 
 /** The closing line of every run: the targets now generated. */
@@ -77,56 +36,17 @@ export function deploySummary(spec: StackSpec): string {
   return `deploy targets: ${targets.length ? targets.join(', ') : 'none'}`;
 }
 
-function report(entries: readonly PlanEntry[], yoRcChanged: boolean, spec: StackSpec): void {
-  const lines: string[] = [];
-  let changed = yoRcChanged;
-  for (const e of entries) {
-    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
-    if (label) {
-      changed = true;
-      lines.push(`${label.padStart(10)} ${e.path}`);
-    } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
-      lines.push(`${'keep'.padStart(10)} ${e.path}`);
-    }
-  }
-  if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);
-  if (!changed) lines.unshift('up to date: nothing changed');
-  lines.push(deploySummary(spec));
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
+const DEPLOY: Subcommand = {
+  name: 'deploy',
+  options: deployOptions(),
+  listFlag: 'deploy',
+  usage: deployUsage,
+  pickFlags: pickDeployFlags,
+  requireProject: requireDeployProject,
+  scope: (plan, inputs) => scopeToDeploy(plan, inputs.yoRc.state?.generated?.files ?? {}),
+  summary: deploySummary,
+};
 
-export async function runDeploy(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    process.stderr.write(`wpsn-docker deploy: ${(error as Error).message}\nRun wpsn-docker deploy --help for the options.\n`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values['help']) {
-    process.stdout.write(`${deployUsage()}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    process.stderr.write(`wpsn-docker deploy: one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}\n`);
-    return EXIT.usage;
-  }
-  const dir = positionals[0] ?? '.';
-  const flags = pickDeployFlags(values);
-  const inputs = readInputs(dir, flags);
-  requireDeployProject(inputs, dir);
-  if (!values['yes'] && values['deploy'] === undefined && process.stdin.isTTY && process.stdout.isTTY) {
-    return interactive(dir, { ...flags, force: values['force'] });
-  }
-  const spec = resolveInputs(inputs);
-  const prepared = preparePlan(inputs, spec);
-  prepared.plan = scopeToDeploy(prepared.plan, inputs.yoRc.state?.generated?.files ?? {});
-  const conflicts = conflictsOf(prepared.plan);
-  if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
-  for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
-  const yoRc = nextYoRc(inputs, prepared);
-  applyPlan(dir, prepared.plan, yoRc);
-  report(prepared.plan.entries, yoRc.changed, spec);
-  return EXIT.ok;
+export function runDeploy(argv: string[]): Promise<number> {
+  return runSubcommand(DEPLOY, argv);
 }

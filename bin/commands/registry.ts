@@ -1,30 +1,15 @@
 // wpsn-docker registry: adds, removes or regenerates the registry push targets of a
 // generated project (scripts/push-*.sh, .github/workflows/publish-*.yml, the README
 // sections), through the same core plan as the app: every other file stays as it is.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ConflictError } from '../../core/errors.ts';
-import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
-import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
 import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../core/render/registry.ts';
-import { applyPlan, writes } from '../../core/write.ts';
 import { REGISTRY_TARGETS, registryNotices } from '../../schema/registry.ts';
-
-const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
-const NAMESPACE = 'wpsn-docker:registry';
+import { optionLines, runSubcommand, type Subcommand } from './shared.ts';
 
 export function registryUsage(): string {
   const rows: Array<[string, string]> = [];
   for (const o of registryOptions()) {
     rows.push([`--${o.flag} ${o.flag === 'registry' ? '<list>' : '<value>'}`, o.description]);
   }
-  rows.push(
-    ['-y, --yes', 'never prompt: keep the targets unless --registry is given'],
-    ['--force', 'overwrite generated files you edited (README.Docker.md, scripts, workflows)'],
-    ['-h, --help', 'show this help'],
-  );
-  const width = Math.max(...rows.map(([a]) => a.length)) + 2;
   return [
     'Usage: wpsn-docker registry [directory] [--registry LIST] [options]',
     '',
@@ -37,89 +22,26 @@ export function registryUsage(): string {
     `Targets: ${REGISTRY_TARGETS.join(', ')} (gcr is accepted and means gar; none removes them all).`,
     '',
     'Options:',
-    ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),
+    ...optionLines(rows, 'never prompt: keep the targets unless --registry is given', 'overwrite generated files you edited (README.Docker.md, scripts, workflows)'),
     '',
     'Exit codes: 0 done, 2 invalid input or not a generated project,',
     '3 generated files you edited stand in the way (see --force).',
   ].join('\n');
 }
 
-function parse(argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const o of registryOptions()) options[o.flag] = { type: 'string' };
-  options['yes'] = { type: 'boolean', short: 'y' };
-  options['force'] = { type: 'boolean' };
-  options['help'] = { type: 'boolean', short: 'h' };
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-}
+const REGISTRY: Subcommand = {
+  name: 'registry',
+  options: registryOptions(),
+  listFlag: 'registry',
+  usage: registryUsage,
+  pickFlags: pickRegistryFlags,
+  requireProject: requireGeneratedProject,
+  beforeResolve: (inputs) => {
+    for (const notice of registryNotices(inputs.layers)) process.stderr.write(`wpsn-docker: ${notice}\n`);
+  },
+  summary: (spec) => `registries: ${spec.registries.targets.length ? spec.registries.targets.join(', ') : 'none'}`,
+};
 
-/** The Yeoman registry generator next to the app's: index.js once compiled, index.ts from source. */
-function generatorPath(): string {
-  for (const name of ['index.js', 'index.ts']) {
-    const path = fileURLToPath(new URL(`../../generators/registry/${name}`, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('generator-wpsn-docker: the registry generator is missing');
-}
-
-async function interactive(dir: string, values: Record<string, unknown>): Promise<number> {
-  const { createEnv } = await import('yeoman-environment');
-  const env = createEnv();
-  env.register(generatorPath(), { namespace: NAMESPACE });
-  await env.run([NAMESPACE, dir], { ...values });
-  return EXIT.ok;
-}
-
-function report(entries: readonly PlanEntry[], yoRcChanged: boolean, targets: readonly string[]): void {
-  const lines: string[] = [];
-  let changed = yoRcChanged;
-  for (const e of entries) {
-    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
-    if (label) {
-      changed = true;
-      lines.push(`${label.padStart(10)} ${e.path}`);
-    } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
-      lines.push(`${'keep'.padStart(10)} ${e.path}`);
-    }
-  }
-  if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);
-  if (!changed) lines.unshift('up to date: nothing changed');
-  lines.push(`registries: ${targets.length ? targets.join(', ') : 'none'}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-export async function runRegistry(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    process.stderr.write(`wpsn-docker registry: ${(error as Error).message}\nRun wpsn-docker registry --help for the options.\n`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values['help']) {
-    process.stdout.write(`${registryUsage()}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    process.stderr.write(`wpsn-docker registry: one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}\n`);
-    return EXIT.usage;
-  }
-  const dir = positionals[0] ?? '.';
-  const flags = pickRegistryFlags(values);
-  const inputs = readInputs(dir, flags);
-  requireGeneratedProject(inputs, dir);
-  if (!values['yes'] && values['registry'] === undefined && process.stdin.isTTY && process.stdout.isTTY) {
-    return interactive(dir, { ...flags, force: values['force'] });
-  }
-  for (const notice of registryNotices(inputs.layers)) process.stderr.write(`wpsn-docker: ${notice}\n`);
-  const spec = resolveInputs(inputs);
-  const prepared = preparePlan(inputs, spec);
-  const conflicts = conflictsOf(prepared.plan);
-  if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
-  for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
-  const yoRc = nextYoRc(inputs, prepared);
-  applyPlan(dir, prepared.plan, yoRc);
-  report(prepared.plan.entries, yoRc.changed, spec.registries.targets);
-  return EXIT.ok;
+export function runRegistry(argv: string[]): Promise<number> {
+  return runSubcommand(REGISTRY, argv);
 }

@@ -2,7 +2,7 @@
 // as the bin (core/options.ts), and the files from the same core (core/project.ts). What
 // is Yeoman's own here: asking, and carrying out the plan through mem-fs, so that files
 // the user edited go through Yeoman's conflicter prompt.
-import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import Generator, { Storage, type BaseOptions, type StorageOptions } from 'yeoman-generator';
 import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
@@ -15,16 +15,9 @@ import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from '../../core/secr
 import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { YO_RC } from '../../core/state.ts';
 import type { StackSpec } from '../../schema/stack.ts';
+import { EXIT_CODES, isNonInteractive, withExitCode, writeEntry, writeYoRc } from '../shared/subcommand.ts';
 
-/** Exit codes as the bin uses them; `yo` exits with an error's `code`. */
-export const EXIT_CODES = { input: 2, conflict: 3 } as const;
-
-/** Marks an error with the exit code `yo` (process.exit(error.code || 1)) and run-interactive use. */
-function withExitCode<E>(error: E): E {
-  if (error instanceof InputError) Object.assign(error, { code: EXIT_CODES.input });
-  else if (error instanceof ConflictError) Object.assign(error, { code: EXIT_CODES.conflict });
-  return error;
-}
+export { EXIT_CODES };
 
 function getPath(obj: unknown, path: readonly string[]): unknown {
   let cur = obj;
@@ -88,10 +81,6 @@ class LenientStorage<T extends Record<string, any>> extends Storage<T> {
   }
 }
 
-interface ConflicterFile {
-  conflicter?: string;
-}
-
 export default class WpsnDockerAppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   #inputs!: Inputs;
   #toAsk: AnswerOption[] = [];
@@ -140,10 +129,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
 
   /** No questions with --yes, or when nobody can answer them (standard input is not a terminal). */
   get #nonInteractive(): boolean {
-    if (this.options['yes'] === true) return true;
-    const adapter = this.env.adapter as unknown as { actualAdapter?: { stdin?: { isTTY?: boolean } }; stdin?: { isTTY?: boolean } };
-    const stdin = adapter.actualAdapter?.stdin ?? adapter.stdin;
-    return stdin !== undefined && stdin.isTTY !== true;
+    return isNonInteractive(this);
   }
 
   initializing(): void {
@@ -223,11 +209,6 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     }
   }
 
-  #preset(path: string, status: 'create' | 'force'): void {
-    const file = this.env.sharedFs.get(path) as unknown as ConflicterFile;
-    file.conflicter = status;
-  }
-
   /**
    * --dry-run: ours (core/options.ts), or Yeoman's own (`yo ... --dry-run` sets the
    * environment's conflicter to dry-run, which would only skip files): either way the
@@ -253,27 +234,10 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
 
     let secretsDirNeeded = false;
     for (const entry of plan.entries) {
-      const target = this.destinationPath(entry.path);
-      if (entry.action === 'create' || entry.action === 'update' || entry.action === 'conflict') {
-        const mode = entry.kind === 'secret' ? SECRET_FILE_MODE : entry.mode;
-        this.fs.write(target, entry.content ?? '', mode === undefined ? undefined : { stat: { mode } as Stats });
-        if (entry.kind === 'secret' && dirname(entry.path) === SECRETS_DIR) secretsDirNeeded = true;
-        // Files the plan decided on are written without asking; an edited file (conflict)
-        // goes to Yeoman's conflicter, which asks, unless --force.
-        if (entry.action === 'create') this.#preset(target, 'create');
-        else if (entry.action === 'update' || force) this.#preset(target, 'force');
-      } else if (entry.action === 'remove') {
-        this.fs.delete(target);
-        this.#preset(target, 'force');
-      }
+      const written = writeEntry(this, entry, force, entry.kind === 'secret' ? SECRET_FILE_MODE : entry.mode);
+      if (written && entry.kind === 'secret' && dirname(entry.path) === SECRETS_DIR) secretsDirNeeded = true;
     }
-    const yoRc = nextYoRc(this.#inputs, this.#prepared);
-    this.#yoRcChanged = yoRc.changed;
-    if (yoRc.changed) {
-      const target = this.destinationPath(YO_RC);
-      this.fs.write(target, yoRc.content);
-      this.#preset(target, 'force');
-    }
+    this.#yoRcChanged = writeYoRc(this, this.#inputs, this.#prepared);
     // The secrets directory is made (or tightened to) 0700 before any secret lands in it,
     // as the bin does: mem-fs would make it with the default mode.
     if (secretsDirNeeded) ensureDir(join(this.destinationRoot(), SECRETS_DIR), SECRETS_DIR_MODE);
