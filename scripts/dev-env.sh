@@ -33,6 +33,16 @@ if [ ! -f "$_wpsn_root/node_modules/.package-lock.json" ] ||
   (cd "$_wpsn_root" && npm ci --no-audit --no-fund) >&2 || return 1
 fi
 
+# Behind a TLS-intercepting proxy whose CA the host trusts (installed under
+# /usr/local/share/ca-certificates), npm inside image builds needs that CA too: the
+# generated compose file hands NODE_EXTRA_CA_CERTS to the dependency install as a build
+# secret. Point it at the system bundle when the host has such a CA and it is unset.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ] &&
+  compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  echo "dev-env: NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS (the host trusts extra CAs)" >&2
+fi
+
 if [ "${WPSN_SKIP_ENGINE:-0}" != 1 ]; then
   bash "$_wpsn_root/scripts/test-env.sh" || return 1
 fi
