@@ -88,35 +88,22 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
 }
 
+type Runner = (argv: string[]) => Promise<number>;
+
+/** Each command's module, loaded only when it runs: verify, bundle and doctor bring
+ * dockerode, which scaffolding never needs. */
+const RUNNERS: Record<string, () => Promise<Runner>> = {
+  verify: async () => (await import('./commands/verify.ts')).runVerify,
+  registry: async () => (await import('./commands/registry.ts')).runRegistry,
+  deploy: async () => (await import('./commands/deploy.ts')).runDeploy,
+  bundle: async () => (await import('./commands/bundle.ts')).runBundle,
+  doctor: async () => (await import('./commands/doctor.ts')).runDoctor,
+};
+
 async function runCommand(name: string, argv: string[]): Promise<number> {
-  if (name === 'verify') {
-    // Loaded only for this command: it brings dockerode, which scaffolding never needs.
-    const { runVerify } = await import('./commands/verify.ts');
-    return runVerify(argv);
-  }
-  if (name === 'registry') {
-    const { runRegistry } = await import('./commands/registry.ts');
-    return runRegistry(argv);
-  }
-  if (name === 'deploy') {
-    const { runDeploy } = await import('./commands/deploy.ts');
-    return runDeploy(argv);
-  }
-  if (name === 'bundle') {
-    // dockerode, like verify: loaded only by the commands that talk to the engine.
-    const { runBundle } = await import('./commands/bundle.ts');
-    return runBundle(argv);
-  }
-  if (name === 'doctor') {
-    const { runDoctor } = await import('./commands/doctor.ts');
-    return runDoctor(argv);
-  }
-  if (argv.includes('--help') || argv.includes('-h')) {
-    stdout(`Usage: wpsn-docker ${name} [options]\n\n${COMMANDS[name]}.\nThis command is reserved; this version of generator-wpsn-docker does not provide it yet.\n`);
-    return EXIT.ok;
-  }
-  stderr(`wpsn-docker: the command "${name}" is not available in version ${packageVersion()} yet (reserved). To scaffold into a directory named ${name}, write it as a path: ./${name}\n`);
-  return EXIT.usage;
+  const load = RUNNERS[name];
+  if (!load) throw new Error(`no runner for the command "${name}"`);
+  return (await load())(argv);
 }
 
 async function interactive(dir: string, values: Record<string, unknown>): Promise<number> {
