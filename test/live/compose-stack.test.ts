@@ -13,7 +13,7 @@ import { DATABASE_CAPS, LIMITS } from '../../core/render/compose.ts';
 import { DEFAULT_DATABASE_IMAGES, DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
 import { BIN, buildDistLocked } from '../unit/helpers/build.ts';
 import { docker, execIn, projectContainers, projectNetworks, projectVolumes, PROJECT_LABEL, serviceContainer, topProcesses } from './helpers/docker.ts';
-import { banner, imageAvailable, liveGate } from './helpers/engine.ts';
+import { banner, describeWithoutEngine, imageAvailable, liveGate } from './helpers/engine.ts';
 import { describeRun, run, sleep, until } from './helpers/run.ts';
 import { compose, composeOk, generateStack, get, hit, removeStack, step, verify, type Stack, type StackOptions } from './helpers/stack.ts';
 
@@ -544,16 +544,7 @@ async function tcpRelay(dockerHost: string | undefined): Promise<{ port: number;
 const gate = liveGate();
 
 if (!gate.ready) {
-  describe('live: generated compose stack on a real Docker Engine', () => {
-    it('needs a Docker Engine', () => {
-      if (gate.skip) {
-        console.warn(banner(gate.message));
-        expect(gate.skip).toBe(true);
-        return;
-      }
-      throw new Error(gate.message);
-    });
-  });
+  describeWithoutEngine('live: generated compose stack on a real Docker Engine', gate);
 } else {
   stackSuite({ database: 'none' });
   for (const kind of ['postgres', 'mysql', 'mariadb'] as const) {

@@ -4,17 +4,16 @@
 // cloud scripts through REGISTRY_HOST), with fake aws, gcloud and az first on PATH that
 // record their arguments and hand out the registry's password as the token. The tag list
 // and the manifest digest are read back through the registry's HTTP API.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
 import { applyPlan } from '../../core/write.ts';
+import { HTPASSWD_BIN, REGISTRY_BIN, startRegistry, type LocalRegistry } from './helpers/registry.ts';
 
-const REGISTRY_BIN = '/usr/bin/docker-registry';
 const PROJECT = 'wpsn-live-reg';
 const IMAGE = PROJECT;
 const LOCAL_IMAGE = `${PROJECT}-app`;
@@ -27,24 +26,9 @@ let root: string;
 let projectDir: string;
 let fakeDir: string;
 let dockerConfig: string;
-let port: number;
 let host: string;
-let registry: ChildProcess | undefined;
-let registryLog = '';
+let registry: LocalRegistry | undefined;
 const pushedRefs = new Set<string>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sh(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: options.timeout ?? 120_000, ...options });
@@ -171,7 +155,7 @@ async function expectPushed(run: Push, name: string, tags: string[]): Promise<vo
 }
 
 beforeAll(async () => {
-  for (const tool of [REGISTRY_BIN, '/usr/bin/htpasswd', '/usr/bin/shellcheck']) {
+  for (const tool of [REGISTRY_BIN, HTPASSWD_BIN, '/usr/bin/shellcheck']) {
     expect(existsSync(tool), `${tool} is needed (scripts/test-env.sh installs it)`).toBe(true);
   }
   expect(sh('docker', ['info', '--format', '{{.ServerVersion}}']).status, 'a running Docker Engine').toBe(0);
@@ -185,48 +169,8 @@ beforeAll(async () => {
   writeFakes();
 
   // The registry: htpasswd auth, every user with the same password, on a free loopback port.
-  const htpasswd = USERS.map((user) => {
-    const r = sh('htpasswd', ['-Bbn', user, PASSWORD]);
-    expect(r.status, r.stderr).toBe(0);
-    return r.stdout.trim();
-  }).join('\n');
-  writeFileSync(join(root, 'htpasswd'), `${htpasswd}\n`);
-  port = await freePort();
-  host = `127.0.0.1:${port}`;
-  writeFileSync(
-    join(root, 'registry.yml'),
-    [
-      'version: 0.1',
-      'log:',
-      '  level: warn',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(root, 'data')}`,
-      '  delete:',
-      '    enabled: true',
-      'http:',
-      `  addr: ${host}`,
-      `  secret: ${randomBytes(16).toString('hex')}`,
-      'auth:',
-      '  htpasswd:',
-      '    realm: wpsn-live',
-      `    path: ${join(root, 'htpasswd')}`,
-      '',
-    ].join('\n'),
-  );
-  registry = spawn(REGISTRY_BIN, ['serve', join(root, 'registry.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  registry.stdout?.on('data', (d: Buffer) => (registryLog += d.toString()));
-  registry.stderr?.on('data', (d: Buffer) => (registryLog += d.toString()));
-  let ready = false;
-  for (let i = 0; i < 100 && !ready; i++) {
-    try {
-      const res = await fetch(`http://${host}/v2/`);
-      ready = res.status === 401; // up, and asking for credentials
-    } catch {
-      await sleep(100);
-    }
-  }
-  expect(ready, `the registry did not start:\n${registryLog}`).toBe(true);
+  registry = await startRegistry(root, { users: USERS, password: PASSWORD });
+  host = registry.host;
 
   // The project, generated with all six targets exactly as `wpsn-docker --yes` does.
   const inputs = readInputs(projectDir, {
@@ -250,7 +194,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  registry?.kill('SIGTERM');
+  registry?.stop();
   for (const ref of pushedRefs) sh('docker', ['image', 'rm', ref]);
   if (root) rmSync(root, { recursive: true, force: true });
 });

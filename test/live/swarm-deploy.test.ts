@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
 import { applyPlan } from '../../core/write.ts';
 import { DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
-import { banner, imageAvailable, liveGate } from './helpers/engine.ts';
+import { banner, describeWithoutEngine, imageAvailable, liveGate } from './helpers/engine.ts';
 import { startRegistry, type LocalRegistry } from './helpers/registry.ts';
 import { describeRun, run, sleep, until, type Ran } from './helpers/run.ts';
 
@@ -355,16 +355,7 @@ function swarmSuite(): void {
 
 const gate = liveGate();
 if (!gate.ready) {
-  describe('live: Docker Swarm deploy', () => {
-    it('needs a Docker Engine', () => {
-      if (gate.skip) {
-        console.warn(banner(gate.message));
-        expect(gate.skip).toBe(true);
-        return;
-      }
-      throw new Error(gate.message);
-    });
-  });
+  describeWithoutEngine('live: Docker Swarm deploy', gate);
 } else {
   // What the engine was before the suite: after it (its afterAll has run), it is that again.
   const swarmState = () => spawnSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}/{{.Swarm.ControlAvailable}}'], { encoding: 'utf8' }).stdout.trim();

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../../core/options.ts';
 import {
+  DEFAULT_PROJECT_FILES,
   ensureBuilt,
   filesOf,
   makeTempDir,
@@ -57,23 +58,7 @@ describe('wpsn-docker demo --yes', () => {
 
   it('creates ./demo with the expected files and reports every one of them', () => {
     const files = filesOf(snapshotTree(dir));
-    expect(files).toEqual(
-      expect.arrayContaining([
-        '.dockerignore',
-        '.env.example',
-        '.gitattributes',
-        '.gitignore',
-        '.yo-rc.json',
-        'Dockerfile',
-        'README.Docker.md',
-        'docker-compose.yml',
-        'package-lock.json',
-        'package.json',
-        'server.js',
-        'secrets/redis.acl',
-        'secrets/redis_password',
-      ]),
-    );
+    expect(files).toEqual(expect.arrayContaining([...DEFAULT_PROJECT_FILES]));
     // Nothing half-written is left behind (atomic writes use temp names).
     expect(files.filter((f) => f.includes('wpsn-tmp'))).toEqual([]);
     expect(result.stderr).toBe('');

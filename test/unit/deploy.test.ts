@@ -5,14 +5,12 @@
 // (shellcheck, bash -n, exact --dry-run output, real runs against fake kubectl, aws, az
 // and docker that record every call), `wpsn-docker deploy` and `yo wpsn-docker:deploy`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import helpers from 'yeoman-test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -30,23 +28,14 @@ import { applyPlan } from '../../core/write.ts';
 import { DEPLOY_TARGETS, FARGATE_SIZES, KUBERNETES_FLAVOURS, splitDeployTargets } from '../../schema/deploy.ts';
 import { REGISTRY_TARGETS } from '../../schema/registry.ts';
 import { ensureBuilt, filesOf, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
+import { runWithFakes, type ScriptRun } from './helpers/fake-bin.ts';
+import { runGenerator, tempDirMaker } from './helpers/yo.ts';
 import { declarationCount, rootType, unknownFields } from './helpers/kube-strict.ts';
 
 type Obj = Record<string, any>;
 type Env = Record<string, string>;
 
-const TMP = realpathSync(tmpdir());
-const tempDirs: string[] = [];
-function tempDir(prefix = 'wpsn-deploy-'): string {
-  const dir = mkdtempSync(join(TMP, prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-const originalCwd = process.cwd();
-afterAll(() => {
-  process.chdir(originalCwd);
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirMaker('wpsn-deploy-');
 
 const spec = (values: Obj, dirName = 'shop') => resolveSpec([{ source: 'test', values }], { dirName });
 const model = (values: Obj): StackModel => deriveModel(spec(values), { sampleApp: true });
@@ -710,22 +699,8 @@ esac
   return { bin, log, state };
 }
 
-interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  calls: string;
-}
-
 function runDeployScript(dir: string, target: string, args: string[], env: Env, fake = fakeBin()): ScriptRun {
-  writeFileSync(fake.log, '');
-  const r = spawnSync('bash', [join(dir, `scripts/deploy-${target}.sh`), ...args], {
-    cwd: tempDir('wpsn-cwd-'),
-    env: { PATH: `${fake.bin}:/usr/bin:/bin`, HOME: dir, TMPDIR: tempDir('wpsn-tmp-'), ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, calls: readFileSync(fake.log, 'utf8') };
+  return runWithFakes(join(dir, `scripts/deploy-${target}.sh`), args, fake, tempDir('wpsn-cwd-'), { HOME: dir, TMPDIR: tempDir('wpsn-tmp-'), ...env });
 }
 
 /** A project with every target, a self-hosted registry and generation-time defaults. */
@@ -1192,16 +1167,8 @@ describe('wpsn-docker deploy (the bin)', () => {
 describe('yo wpsn-docker:deploy (yeoman-test)', () => {
   const GENERATOR = fileURLToPath(new URL('../../generators/deploy/index.ts', import.meta.url));
   const run = (cwd: string, options: Obj, answers?: Obj) => {
-    let context = helpers
-      .run(GENERATOR, { namespace: 'wpsn-docker:deploy', forwardCwd: true }, { force: false } as never)
-      .cd(cwd)
-      .withOptions({ force: false, ...options } as never)
-      .onGenerator((generator) => {
-        const root = (generator as unknown as { destinationRoot(): string }).destinationRoot();
-        if (!root.startsWith(`${TMP}${sep}`)) throw new Error(`refusing to run outside the temp dir: ${root}`);
-      });
-    if (answers) context = context.withAnswers(answers);
-    return context;
+    const context = runGenerator(GENERATOR, 'wpsn-docker:deploy', cwd, options);
+    return answers ? context.withAnswers(answers) : context;
   };
 
   it('asks with a multi-select, then the flavour for Kubernetes, and adds exactly those files', async () => {

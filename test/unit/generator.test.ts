@@ -2,13 +2,11 @@
 // as the bin behind Yeoman's options, prompts, mem-fs and conflicter.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import helpers from 'yeoman-test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeBlock } from '../../core/block.ts';
 import { deriveModel } from '../../core/model.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
@@ -16,42 +14,16 @@ import { renderAppFiles } from '../../core/render/files.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { unansweredOptions, validateAnswer } from '../../generators/app/index.ts';
 import { exitCodeOf, runInteractive } from '../../generators/app/run-interactive.ts';
-import { BIN, ensureBuilt } from './helpers/cli.ts';
+import { BIN, DEFAULT_PROJECT_FILES, ensureBuilt } from './helpers/cli.ts';
+import { runGenerator, tempDirMaker } from './helpers/yo.ts';
 
 type Obj = Record<string, any>;
 
 const GENERATOR = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
 const NAMESPACE = 'wpsn-docker:app';
-const EXPECTED_FILES = [
-  '.dockerignore',
-  '.env.example',
-  '.gitattributes',
-  '.gitignore',
-  '.yo-rc.json',
-  'Dockerfile',
-  'README.Docker.md',
-  'docker-compose.yml',
-  'package-lock.json',
-  'package.json',
-  'secrets/redis.acl',
-  'secrets/redis_password',
-  'server.js',
-];
 const PROMPTED = ANSWER_OPTIONS.filter((o) => o.prompt).map((o) => o.flag);
 
-const TMP = realpathSync(tmpdir());
-const tempDirs: string[] = [];
-const originalCwd = process.cwd();
-afterAll(() => {
-  process.chdir(originalCwd);
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(TMP, 'wpsn-gen-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirMaker('wpsn-gen-');
 
 interface RunSpec {
   cwd: string;
@@ -67,17 +39,8 @@ interface RunSpec {
  * forces by default, in the environment and in the generator options).
  */
 function run({ cwd, args = [], options = {}, answers, callback }: RunSpec) {
-  // cd() after run(): yeoman-test restores the previous run's cwd when a new run starts.
-  let context = helpers
-    .run(GENERATOR, { namespace: NAMESPACE, forwardCwd: true }, { force: false } as never)
-    .cd(cwd)
-    .withArguments(args)
-    .withOptions({ force: false, ...options } as never)
-    .onGenerator((generator) => {
-      // Never write outside the test's temp dir (such as into this checkout).
-      const root = (generator as unknown as { destinationRoot(): string }).destinationRoot();
-      if (!root.startsWith(`${TMP}${sep}`)) throw new Error(`refusing to run outside the temp dir: ${root}`);
-    });
+  // Never writes outside the test's temp dir (such as into this checkout).
+  let context = runGenerator(GENERATOR, NAMESPACE, cwd, options).withArguments(args);
   if (answers || callback) context = context.withAnswers(answers ?? {}, callback ? { callback: callback as never } : undefined);
   return context;
 }
@@ -133,7 +96,7 @@ describe('yo wpsn-docker demo --yes (default spec)', () => {
   });
 
   it('creates ./demo holding exactly the expected files, and nothing else anywhere', () => {
-    expect(filesUnder(dir)).toEqual(EXPECTED_FILES);
+    expect(filesUnder(dir)).toEqual(DEFAULT_PROJECT_FILES);
     expect(filesUnder(parent).every((f) => f.startsWith('demo/'))).toBe(true);
     // No package manager install ran (no node_modules), no question was asked.
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
@@ -143,7 +106,7 @@ describe('yo wpsn-docker demo --yes (default spec)', () => {
   it('writes what the core renders for the default spec, byte for byte', () => {
     const spec = resolveSpec([{ source: 'test', values: {} }], { dirName: 'demo' });
     const files = renderAppFiles(deriveModel(spec, { sampleApp: true }));
-    expect(files.length).toBe(EXPECTED_FILES.length - 3);
+    expect(files.length).toBe(DEFAULT_PROJECT_FILES.length - 3);
     for (const file of files) {
       const expected = file.kind === 'block' ? mergeBlock(undefined, file.content) : file.content;
       expect(read(dir, file.path), file.path).toBe(expected);
@@ -156,7 +119,7 @@ describe('yo wpsn-docker demo --yes (default spec)', () => {
     expect(s.answers.app).toMatchObject({ port: 3000, hostPort: 3000, packageManager: 'npm' });
     expect(s.sampleApp).toBe(true);
     const recorded = s.generated.files as Record<string, string>;
-    expect(Object.keys(recorded).sort()).toEqual(EXPECTED_FILES.filter((f) => f !== '.yo-rc.json' && !f.startsWith('secrets/')));
+    expect(Object.keys(recorded).sort()).toEqual(DEFAULT_PROJECT_FILES.filter((f) => f !== '.yo-rc.json' && !f.startsWith('secrets/')));
     for (const [path, hash] of Object.entries(recorded)) {
       if (path !== '.gitignore') expect(sha256(read(dir, path)), path).toBe(hash);
     }
@@ -435,7 +398,7 @@ describe('runInteractive (the bin on a terminal)', () => {
     const cwd = tempDir();
     const one = join(cwd, 'one');
     expect(await runInteractive(one, { yes: true })).toBe(0);
-    expect(filesUnder(one)).toEqual(EXPECTED_FILES);
+    expect(filesUnder(one)).toEqual(DEFAULT_PROJECT_FILES);
     expect(await runInteractive(join(cwd, 'two'), { yes: true, 'host-port': '70000' })).toBe(2);
     expect(existsSync(join(cwd, 'two'))).toBe(false);
     writeFileSync(join(one, 'Dockerfile'), 'FROM scratch\n');

@@ -2,15 +2,13 @@
 // --dry-run references, settings checks, secrets), the publish workflows (GitHub's own
 // parser), Dependabot, the `wpsn-docker registry` command and `yo wpsn-docker:registry`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerHooks } from 'node:module';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import helpers from 'yeoman-test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.ts';
 import { deriveModel, type StackModel } from '../../core/model.ts';
 import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
@@ -19,6 +17,8 @@ import { flagsLayer, resolveSpec } from '../../core/spec.ts';
 import { parseImageReference, PATH_PATTERN, TAG_PATTERN } from '../../schema/image-ref.ts';
 import { follows, GCR_NOTICE, REGISTRY_TARGETS, registryNotices, RULES, type RegistryTarget } from '../../schema/registry.ts';
 import { ensureBuilt, filesOf, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
+import { runWithFakes, type ScriptRun } from './helpers/fake-bin.ts';
+import { runGenerator, tempDirMaker } from './helpers/yo.ts';
 
 type Obj = Record<string, any>;
 type Env = Record<string, string>;
@@ -35,18 +35,7 @@ registerHooks({
 });
 const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
 
-const TMP = realpathSync(tmpdir());
-const tempDirs: string[] = [];
-function tempDir(prefix = 'wpsn-reg-'): string {
-  const dir = mkdtempSync(join(TMP, prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-const originalCwd = process.cwd();
-afterAll(() => {
-  process.chdir(originalCwd);
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirMaker('wpsn-reg-');
 
 const ALL = [...REGISTRY_TARGETS];
 const SECRETS = ['hub-secret-Tok3n', 'gh-secret-Tok3n', 'reg-secret-Pa55'];
@@ -103,22 +92,8 @@ esac
   return { bin, log };
 }
 
-interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  calls: string;
-}
-
 function runScript(dir: string, target: string, args: string[], env: Env, fake = fakeBin()): ScriptRun {
-  writeFileSync(fake.log, '');
-  const result = spawnSync('bash', [join(dir, 'scripts', `push-${target}.sh`), ...args], {
-    cwd: tempDir('wpsn-cwd-'),
-    env: { PATH: `${fake.bin}:/usr/bin:/bin`, HOME: dir, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls: readFileSync(fake.log, 'utf8') };
+  return runWithFakes(join(dir, 'scripts', `push-${target}.sh`), args, fake, tempDir('wpsn-cwd-'), { HOME: dir, ...env });
 }
 
 /** Settings under which every target's script has what it needs (tests override some). */
@@ -988,16 +963,8 @@ describe('wpsn-docker registry (the bin)', () => {
 describe('yo wpsn-docker:registry (yeoman-test)', () => {
   const GENERATOR = fileURLToPath(new URL('../../generators/registry/index.ts', import.meta.url));
   const run = (cwd: string, options: Obj, answers?: Obj) => {
-    let context = helpers
-      .run(GENERATOR, { namespace: 'wpsn-docker:registry', forwardCwd: true }, { force: false } as never)
-      .cd(cwd)
-      .withOptions({ force: false, ...options } as never)
-      .onGenerator((generator) => {
-        const root = (generator as unknown as { destinationRoot(): string }).destinationRoot();
-        if (!root.startsWith(`${TMP}${sep}`)) throw new Error(`refusing to run outside the temp dir: ${root}`);
-      });
-    if (answers) context = context.withAnswers(answers);
-    return context;
+    const context = runGenerator(GENERATOR, 'wpsn-docker:registry', cwd, options);
+    return answers ? context.withAnswers(answers) : context;
   };
 
   it('asks with a multi-select, then for the chosen targets\' defaults, and re-renders', async () => {

@@ -2,6 +2,7 @@
 // it is not: fail (always in CI; locally with how to get one), or, only when the
 // developer asked for it with WPSN_SKIP_LIVE=1 outside CI, warn loudly and run nothing.
 import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 
 export interface LiveGate {
   /** An engine answered `docker info`. */
@@ -64,4 +65,21 @@ export function imageAvailable(image: string, pullTimeoutMs = 60_000): ImageAvai
       : pull.error.message
     : `docker pull exited ${pull.status}: ${`${pull.stderr}`.trim().split('\n').slice(-1)[0] ?? ''}`;
   return { image, available: false, how: why };
+}
+
+/**
+ * The suite to register in place of `title` when the gate is not ready: one test that
+ * warns loudly and passes when skipping was asked for, and fails with the gate's message otherwise.
+ */
+export function describeWithoutEngine(title: string, gate: LiveGate): void {
+  describe(title, () => {
+    it('needs a Docker Engine', () => {
+      if (gate.skip) {
+        console.warn(banner(gate.message));
+        expect(gate.skip).toBe(true);
+        return;
+      }
+      throw new Error(gate.message);
+    });
+  });
 }

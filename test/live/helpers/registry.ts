@@ -13,7 +13,9 @@ export const HTPASSWD_BIN = '/usr/bin/htpasswd';
 export interface LocalRegistry {
   /** host:port, such as 127.0.0.1:41234. */
   host: string;
+  /** The first user (the one catalog() uses). */
   user: string;
+  /** Every user's password. */
   password: string;
   /** Everything the registry logged, for failure messages. */
   log(): string;
@@ -22,17 +24,30 @@ export interface LocalRegistry {
   stop(): void;
 }
 
+export interface RegistryOptions {
+  /** htpasswd users, all with the one password; the first is `user`. Default: ['deployer']. */
+  users?: readonly string[];
+  /** Default: a fresh random one. */
+  password?: string;
+}
+
 /** Starts the registry under `root` (which must exist) and waits until it asks for credentials. */
-export async function startRegistry(root: string, user = 'deployer'): Promise<LocalRegistry> {
+export async function startRegistry(root: string, options: RegistryOptions = {}): Promise<LocalRegistry> {
+  const users = options.users ?? ['deployer'];
+  const user = users[0];
+  if (user === undefined) throw new Error('startRegistry needs at least one user');
   for (const tool of [REGISTRY_BIN, HTPASSWD_BIN]) {
     if (!existsSync(tool)) throw new Error(`${tool} is needed (scripts/test-env.sh installs docker-registry and apache2-utils)`);
   }
-  const password = `pw-${randomBytes(12).toString('hex')}`;
-  const hash = spawnSync(HTPASSWD_BIN, ['-Bbn', user, password], { encoding: 'utf8' });
-  if (hash.status !== 0) throw new Error(`htpasswd failed: ${hash.stderr}`);
+  const password = options.password ?? `pw-${randomBytes(12).toString('hex')}`;
+  const htpasswd = users.map((name) => {
+    const hash = spawnSync(HTPASSWD_BIN, ['-Bbn', name, password], { encoding: 'utf8' });
+    if (hash.status !== 0) throw new Error(`htpasswd failed for ${name}: ${hash.stderr}`);
+    return hash.stdout.trim();
+  });
   const dir = join(root, 'registry');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'htpasswd'), hash.stdout);
+  writeFileSync(join(dir, 'htpasswd'), `${htpasswd.join('\n')}\n`);
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   writeFileSync(

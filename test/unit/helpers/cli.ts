@@ -140,3 +140,20 @@ export function filesOf(tree: Record<string, TreeEntry>): string[] {
 export function read(dir: string, path: string): string {
   return readFileSync(join(dir, path), 'utf8');
 }
+
+/** Every file a default project (`--yes`, no extras) holds, sorted: the bin and the generator write the same. */
+export const DEFAULT_PROJECT_FILES: readonly string[] = [
+  '.dockerignore',
+  '.env.example',
+  '.gitattributes',
+  '.gitignore',
+  '.yo-rc.json',
+  'Dockerfile',
+  'README.Docker.md',
+  'docker-compose.yml',
+  'package-lock.json',
+  'package.json',
+  'secrets/redis.acl',
+  'secrets/redis_password',
+  'server.js',
+];
