@@ -516,13 +516,18 @@ async function tcpRelay(dockerHost: string | undefined): Promise<{ port: number;
     target = { host: url.hostname, port: Number(url.port || 2375) };
   }
   let count = 0;
+  const open = new Set<{ destroy: () => void }>();
   const server: Server = createServer((client) => {
     count += 1;
     const upstream = createConnection(target);
+    open.add(client);
+    open.add(upstream);
     client.pipe(upstream).pipe(client);
     const end = () => {
       client.destroy();
       upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
     };
     client.on('error', end);
     upstream.on('error', end);
@@ -536,7 +541,8 @@ async function tcpRelay(dockerHost: string | undefined): Promise<{ port: number;
     close: () =>
       new Promise<void>((resolvePromise) => {
         server.close(() => resolvePromise());
-        server.closeAllConnections?.();
+        // net.Server has no closeAllConnections: end the relayed connections by hand.
+        for (const socket of open) socket.destroy();
       }),
   };
 }
