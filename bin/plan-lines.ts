@@ -18,7 +18,7 @@ export function planLines(entries: readonly PlanEntry[], yoRcChanged: boolean, b
       lines.push(`${label.padStart(10)} ${e.path}`);
     } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
       // An existing secret is always kept (never rewritten): not worth a line on every run.
-      lines.push(`${'keep'.padStart(10)} ${e.path}`);
+      lines.push(`${'keep'.padStart(10)} ${e.path}${e.note ? ` (${e.note})` : ''}`);
     }
   }
   if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);

@@ -203,6 +203,7 @@ export interface DryRunEntry {
   action: 'create' | 'update' | 'unchanged' | 'conflict' | 'keep' | 'remove' | 'keep-removed';
   kind: string;
   content?: string;
+  note?: string;
 }
 
 export interface DryRunReport {
@@ -246,7 +247,7 @@ export function dryRunReport(
       parts.push(secret ? `--- a/${e.path}\n+++ /dev/null\n(secret, removed)\n` : unifiedDiff(e.path, read(e.path), undefined));
     } else if (e.action === 'keep-removed') {
       counts.keep++;
-      parts.push(`# ${e.path}: no longer generated, but edited by you: kept\n`);
+      parts.push(`# ${e.path}: ${e.note ?? 'no longer generated, but edited by you'}: kept\n`);
     } else if (e.action === 'keep' && !secret) {
       counts.keep++;
       parts.push(`# ${e.path}: your edited version is kept\n`);

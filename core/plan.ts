@@ -2,6 +2,7 @@
 // an untouched file, leave an identical one, or stop at a file the user edited.
 import { extractBlock, mergeBlock } from './block.ts';
 import { sha256 } from './hash.ts';
+import { isRemovable } from './producible.ts';
 import type { FileKind, RenderedFile } from './render/files.ts';
 import type { SecretPlan } from './secrets.ts';
 
@@ -23,6 +24,8 @@ export interface PlanEntry {
   /** The hash to record for this path after the run (absent: not recorded). */
   hash?: string;
   mode?: number;
+  /** Why, where it is not the action's usual reason (printed after the path). */
+  note?: string;
 }
 
 export interface Plan {
@@ -67,6 +70,12 @@ export function buildPlan(
     if (path in next) continue;
     const disk = read(path);
     if (disk === undefined) continue;
+    // A recorded path is only a claim (.yo-rc.json comes with pull requests): only a file
+    // this generator writes is ever removed.
+    if (!isRemovable(path)) {
+      entries.push({ path, kind: 'removed', action: 'keep-removed', note: 'recorded in .yo-rc.json, but not a file this generator writes: never removed' });
+      continue;
+    }
     // A block file is deleted only when it holds nothing but our untouched block: the
     // user's own lines around it must never go with it.
     const block = extractBlock(disk);

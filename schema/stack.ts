@@ -71,11 +71,12 @@ const BindAddress = z
 
 const HealthPath = z
   .string({ error: 'the health path must be a string' })
-  // RFC 3986 path characters, less "'" and "$": the path goes into JavaScript strings (the
-  // healthcheck, the sample app) and Compose values, where they would need escaping.
-  // Percent-encoded, they still can be used (%27, %24).
-  .regex(/^\/[A-Za-z0-9._~!&()*+,;=:@%/-]*$/, {
-    error: 'the health path must be a URL path starting with "/" (no spaces, quotes, "$", "?" or "#": percent-encode them), such as /healthz',
+  // A URL path of unreserved characters (RFC 3986: letters, digits, "-", ".", "_", "~")
+  // and "/", anything else percent-encoded. The path goes into shell text (the lesson's
+  // curl, scripts), JavaScript strings (the healthcheck) and Compose values: none of these
+  // characters means anything to any of them.
+  .regex(/^\/(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*$/, {
+    error: 'the health path must be a URL path starting with "/", of letters, digits, "/", "-", ".", "_" and "~" (percent-encode anything else, such as %20), such as /healthz',
   })
   .max(200, { error: 'the health path must be at most 200 characters' });
 

@@ -16,6 +16,7 @@
 // (test/live/workshop-lesson.test.ts) runs every step in order against a real engine and
 // asserts its expectation, so a lesson that drifts from the generator fails.
 import type { StackModel } from '../model.ts';
+import { shellWord as w } from '../shell.ts';
 import { renderTemplate } from '../templates.ts';
 import type { RenderedFile } from './files.ts';
 
@@ -165,52 +166,52 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
   step('offline-load', OFFLINE_LOAD_SCRIPT, { output: ['images.tar.gz: OK', 'Loaded image'] });
 
   // 1. Containers: run, ps -a, start -ia, rm -f, run --rm.
-  show({ id: 'run', interactive: true, text: `docker run -it --name ${names.tryout} ${image} ${shell}\n${inside}\n${visit}\nexit` });
-  step('run', `docker run --name ${names.tryout} ${image} ${shell} -c '${visit}'`, { stdoutIs: '1' });
+  show({ id: 'run', interactive: true, text: `docker run -it --name ${w(names.tryout)} ${w(image)} ${shell}\n${inside}\n${visit}\nexit` });
+  step('run', `docker run --name ${w(names.tryout)} ${w(image)} ${shell} -c '${visit}'`, { stdoutIs: '1' });
   step('ps', 'docker ps -a', { line: [[names.tryout, 'Exited (0)']] });
-  show({ id: 'start', interactive: true, text: `docker start -ia ${names.tryout}\n${inside}\n${visit}\nexit` });
-  step('start', `docker start -a ${names.tryout}`, { stdoutIs: '2' });
-  step('rm', `docker rm -f ${names.tryout}`, { stdoutIs: names.tryout });
-  show({ id: 'run-rm', interactive: true, text: `docker run -it --rm ${image} ${shell}\n${inside}\nls /visits.txt\nexit` });
-  step('run-rm', `docker run --rm ${image} ls /visits.txt`, { exit: 2, output: ['No such file or directory'] });
+  show({ id: 'start', interactive: true, text: `docker start -ia ${w(names.tryout)}\n${inside}\n${visit}\nexit` });
+  step('start', `docker start -a ${w(names.tryout)}`, { stdoutIs: '2' });
+  step('rm', `docker rm -f ${w(names.tryout)}`, { stdoutIs: names.tryout });
+  show({ id: 'run-rm', interactive: true, text: `docker run -it --rm ${w(image)} ${shell}\n${inside}\nls /visits.txt\nexit` });
+  step('run-rm', `docker run --rm ${w(image)} ls /visits.txt`, { exit: 2, output: ['No such file or directory'] });
 
   // 2. Images: commit, images, rmi.
-  show({ id: 'commit-prepare', interactive: true, text: `docker run -it --name ${names.tryout} ${image} ${shell}\n${inside}\necho 'hello, image' > /hello.txt\nexit` });
-  step('commit-prepare', `docker run --name ${names.tryout} ${image} ${shell} -c "echo 'hello, image' > /hello.txt"`);
-  step('commit', `docker commit ${names.tryout} ${tagged}`, { match: '^sha256:[0-9a-f]{64}$' });
-  step('commit-run', `docker run --rm ${tagged} cat /hello.txt`, { stdoutIs: 'hello, image' });
-  step('images', `docker images ${names.tryoutImage}`, { line: [[names.tryoutImage, names.tryoutTag]] });
-  step('rmi', `docker rm ${names.tryout}\ndocker rmi ${tagged}`, { output: [`Untagged: ${tagged}`] });
-  step('images-after', `docker images ${names.tryoutImage}`, { noLine: [[names.tryoutImage, names.tryoutTag]] });
+  show({ id: 'commit-prepare', interactive: true, text: `docker run -it --name ${w(names.tryout)} ${w(image)} ${shell}\n${inside}\necho 'hello, image' > /hello.txt\nexit` });
+  step('commit-prepare', `docker run --name ${w(names.tryout)} ${w(image)} ${shell} -c "echo 'hello, image' > /hello.txt"`);
+  step('commit', `docker commit ${w(names.tryout)} ${w(tagged)}`, { match: '^sha256:[0-9a-f]{64}$' });
+  step('commit-run', `docker run --rm ${w(tagged)} cat /hello.txt`, { stdoutIs: 'hello, image' });
+  step('images', `docker images ${w(names.tryoutImage)}`, { line: [[names.tryoutImage, names.tryoutTag]] });
+  step('rmi', `docker rm ${w(names.tryout)}\ndocker rmi ${w(tagged)}`, { output: [`Untagged: ${tagged}`] });
+  step('images-after', `docker images ${w(names.tryoutImage)}`, { noLine: [[names.tryoutImage, names.tryoutTag]] });
 
   // 3. Redis in the background: run -d --name, exec, logs -f.
-  step('redis-run', `docker run -d --name ${names.redis} ${redisImage} redis-server`, { match: hex64 });
-  step('redis-ping', `docker exec ${names.redis} redis-cli ping`, { stdoutIs: 'PONG', retries: 10 });
-  show({ id: 'logs', interactive: true, text: `docker logs -f ${names.redis}\n${say('# Ctrl+C stops following (the container keeps running)', '# Ctrl+C로 따라가기를 멈춥니다 (컨테이너는 계속 실행됨)')}` });
-  step('logs', `docker logs ${names.redis}`, { output: ['Ready to accept connections'] });
+  step('redis-run', `docker run -d --name ${w(names.redis)} ${w(redisImage)} redis-server`, { match: hex64 });
+  step('redis-ping', `docker exec ${w(names.redis)} redis-cli ping`, { stdoutIs: 'PONG', retries: 10 });
+  show({ id: 'logs', interactive: true, text: `docker logs -f ${w(names.redis)}\n${say('# Ctrl+C stops following (the container keeps running)', '# Ctrl+C로 따라가기를 멈춥니다 (컨테이너는 계속 실행됨)')}` });
+  step('logs', `docker logs ${w(names.redis)}`, { output: ['Ready to accept connections'] });
 
   // 4. Ports: -P and -p.
-  step('publish-all', `docker run -d --name ${names.webAll} -P --expose 8080 ${image} ${server}`, { match: hex64 });
-  step('port-all', `docker port ${names.webAll}`, { output: ['8080/tcp -> 0.0.0.0:'] });
-  step('publish', `docker run -d --init --name ${names.web} -p 127.0.0.1:${tryPort}:8080 ${image} ${server}`, { match: hex64 });
-  step('curl', `curl -s http://127.0.0.1:${tryPort}/`, { match: '^hello from [0-9a-f]{12}$', retries: 10 });
+  step('publish-all', `docker run -d --name ${w(names.webAll)} -P --expose 8080 ${w(image)} ${server}`, { match: hex64 });
+  step('port-all', `docker port ${w(names.webAll)}`, { output: ['8080/tcp -> 0.0.0.0:'] });
+  step('publish', `docker run -d --init --name ${w(names.web)} -p ${w(`127.0.0.1:${tryPort}:8080`)} ${w(image)} ${server}`, { match: hex64 });
+  step('curl', `curl -s ${w(`http://127.0.0.1:${tryPort}/`)}`, { match: '^hello from [0-9a-f]{12}$', retries: 10 });
 
   // 5. stop versus kill.
-  step('stop', `docker stop ${names.redis}`, { stdoutIs: names.redis });
-  step('kill', `docker kill ${names.web}`, { stdoutIs: names.web });
-  step('stop-pid1', `docker stop ${names.webAll}`, { stdoutIs: names.webAll });
-  step('stopped', `docker ps -a --filter name=${p}- --format '{{.Names}}: {{.Status}}'`, {
+  step('stop', `docker stop ${w(names.redis)}`, { stdoutIs: names.redis });
+  step('kill', `docker kill ${w(names.web)}`, { stdoutIs: names.web });
+  step('stop-pid1', `docker stop ${w(names.webAll)}`, { stdoutIs: names.webAll });
+  step('stopped', `docker ps -a --filter ${w(`name=${p}-`)} --format '{{.Names}}: {{.Status}}'`, {
     line: [
       [`${names.redis}:`, 'Exited (0)'],
       [`${names.web}:`, 'Exited (137)'],
       [`${names.webAll}:`, 'Exited (137)'],
     ],
   });
-  step('cleanup-tryouts', `docker rm ${names.redis} ${names.web} ${names.webAll}`, { output: [names.redis, names.web, names.webAll] });
+  step('cleanup-tryouts', `docker rm ${w(names.redis)} ${w(names.web)} ${w(names.webAll)}`, { output: [names.redis, names.web, names.webAll] });
 
   // 6. Build the app image.
-  step('build', `docker build -t ${m.app.localImage} --secret id=extra_ca,src="\${NODE_EXTRA_CA_CERTS:-/dev/null}" .`);
-  step('images-app', `docker images ${m.app.localImage}`, { line: [[m.app.localImage, 'latest']] });
+  step('build', `docker build -t ${w(m.app.localImage)} --secret id=extra_ca,src="\${NODE_EXTRA_CA_CERTS:-/dev/null}" .`);
+  step('images-app', `docker images ${w(m.app.localImage)}`, { line: [[m.app.localImage, 'latest']] });
 
   // 7. Push it with the chosen registry script.
   const target = m.registry.targets[0];
@@ -219,13 +220,13 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
     push = { script: target.script, label: target.label };
     const lines: string[] = [];
     for (const v of target.variables) {
-      if (v.secret) lines.push(`read -rs ${v.name} && export ${v.name}`);
-      else if (v.required && v.value === undefined) lines.push(`export ${v.name}=${v.example ?? '...'}`);
+      if (v.secret) lines.push(`read -rs ${w(v.name)} && export ${w(v.name)}`);
+      else if (v.required && v.value === undefined) lines.push(`export ${w(`${v.name}=${v.example ?? '...'}`)}`);
     }
-    lines.push(`${target.script} --dry-run`, target.script);
+    lines.push(`${w(target.script)} --dry-run`, w(target.script));
     show({ id: 'push', interactive: true, text: lines.join('\n') });
-    step('push-dry-run', `SKIP_BUILD=1 ${target.script} --dry-run`, { output: ['would push'] });
-    step('push', `SKIP_BUILD=1 ${target.script}`, { output: ['pushed '] });
+    step('push-dry-run', `SKIP_BUILD=1 ${w(target.script)} --dry-run`, { output: ['would push'] });
+    step('push', `SKIP_BUILD=1 ${w(target.script)}`, { output: ['pushed '] });
   } else {
     show({ id: 'push', reason: say('no registry was chosen: this adds push scripts to the project', '레지스트리를 고르지 않았습니다: 이 명령은 프로젝트에 push 스크립트를 추가합니다'), text: 'wpsn-docker registry --registry dockerhub' });
   }
@@ -234,21 +235,21 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
   show({ id: 'up', interactive: true, text: `docker compose up\n${say('# Ctrl+C stops the stack', '# Ctrl+C로 스택을 멈춥니다')}` });
   step('up', 'docker compose up -d --wait');
   step('compose-ps', 'docker compose ps', { line: [[`${p}-${m.app.service}-1`, '(healthy)'], [`${p}-${m.redis.service}-1`, '(healthy)']] });
-  if (m.sampleApp) step('hit', `curl -s ${m.app.localUrl}/`, { match: '^\\{"hits":[0-9]+\\}$', retries: 5 });
-  else step('hit', `curl -s -o /dev/null -w '%{http_code}\\n' ${m.app.localUrl}${m.app.healthPath}`, { match: '^2[0-9][0-9]$', retries: 5 });
+  if (m.sampleApp) step('hit', `curl -s ${w(`${m.app.localUrl}/`)}`, { match: '^\\{"hits":[0-9]+\\}$', retries: 5 });
+  else step('hit', `curl -s -o /dev/null -w '%{http_code}\\n' ${w(`${m.app.localUrl}${m.app.healthPath}`)}`, { match: '^2[0-9][0-9]$', retries: 5 });
   const label = `label=com.docker.compose.project=${p}`;
   const volumes = m.volumes.map((v) => `${p}_${v}`);
-  step('volumes', `docker volume ls --filter ${label}`, { output: volumes });
-  step('networks', `docker network ls --filter ${label}`, { output: [`${p}_${m.networks.frontend}`, `${p}_${m.networks.backend}`] });
-  step('internal', `docker network inspect --format '{{.Internal}}' ${p}_${m.networks.backend}`, { stdoutIs: 'true' });
+  step('volumes', `docker volume ls --filter ${w(label)}`, { output: volumes });
+  step('networks', `docker network ls --filter ${w(label)}`, { output: [`${p}_${m.networks.frontend}`, `${p}_${m.networks.backend}`] });
+  step('internal', `docker network inspect --format '{{.Internal}}' ${w(`${p}_${m.networks.backend}`)}`, { stdoutIs: 'true' });
   step('down', 'docker compose down');
-  step('volumes-kept', `docker volume ls --filter ${label}`, { output: volumes });
+  step('volumes-kept', `docker volume ls --filter ${w(label)}`, { output: volumes });
 
   // 9. The chosen deploy targets, as dry runs.
   const deploys = m.deploy.targets.map((t) => ({ id: t.id, label: t.label, script: t.script }));
   for (const t of deploys) {
     const settings = deploySettings(m, t.id);
-    step(`deploy-${t.id}`, `${[...settings, t.script].join(' ')} --dry-run`, { output: [DEPLOY_MARKERS[t.id] ?? t.script] });
+    step(`deploy-${t.id}`, `${[...settings, t.script].map(w).join(' ')} --dry-run`, { output: [DEPLOY_MARKERS[t.id] ?? t.script] });
   }
   if (deploys.length === 0) {
     show({ id: 'deploy', reason: say('no deploy target was chosen: this adds deploy configs to the project', '배포 대상을 고르지 않았습니다: 이 명령은 프로젝트에 배포 설정을 추가합니다'), text: 'wpsn-docker deploy --deploy swarm' });
@@ -256,7 +257,7 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
 
   // 10. Clean up.
   step('clean', 'docker compose down -v --rmi local');
-  step('clean-check', `docker volume ls --filter ${label}`, { absent: volumes });
+  step('clean-check', `docker volume ls --filter ${w(label)}`, { absent: volumes });
 
   const md: WorkshopModel['md'] = {};
   for (const s of steps) md[s.id] = { ...md[s.id], run: stepMarkdown(s) };

@@ -248,7 +248,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     const entries = this.#prepared.plan.entries;
     for (const e of entries) {
       if (e.action === 'keep' && e.kind !== 'secret') this.log.info(`kept ${e.path} (your edited version)`);
-      if (e.action === 'keep-removed') this.log.info(`kept ${e.path} (no longer generated, but edited by you)`);
+      if (e.action === 'keep-removed') this.log.info(`kept ${e.path} (${e.note ?? 'no longer generated, but edited by you'})`);
     }
     const changed = entries.some((e: PlanEntry) => ['create', 'update', 'conflict', 'remove'].includes(e.action));
     if (!changed && !this.#yoRcChanged) this.log.writeln('up to date: nothing changed');

@@ -125,7 +125,7 @@ export function writeSubcommandPlan(gen: AnyGenerator, inputs: Inputs, prepared:
 /** A sub-generator's closing lines before its summary: files kept, or nothing changed. */
 export function logSubcommandEnd(gen: AnyGenerator, entries: readonly PlanEntry[], yoRcChanged: boolean): void {
   for (const e of entries) {
-    if (e.action === 'keep-removed') gen.log.info(`kept ${e.path} (no longer generated, but edited by you)`);
+    if (e.action === 'keep-removed') gen.log.info(`kept ${e.path} (${e.note ?? 'no longer generated, but edited by you'})`);
   }
   const changed = entries.some((e: PlanEntry) => ['create', 'update', 'conflict', 'remove'].includes(e.action) && e.kind !== 'secret');
   if (!changed && !yoRcChanged) gen.log.writeln('up to date: nothing changed');

@@ -114,7 +114,10 @@ const commandArg = nastyText(1, 12).filter((s) => !/[\0\r\n]/.test(s));
 const envValue = fc.oneof(nastyText(0, 16), fc.constantFrom('', 'a\nb', ' leading', 'trailing ', '\ttab')).filter((s) => !s.includes('\0'));
 const envName = fc.oneof(fc.constantFrom('Y', 'yes', 'NO', 'on', 'PATH', '_', 'A1'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/));
 
-const healthPath = fc.oneof(fc.constantFrom('/healthz', '/', '/a:b', '/~x', '/it%27s', '/%24x', '/a;b', '/%41', '/(x)*', '/!&=+,@'), fc.stringMatching(/^\/[A-Za-z0-9._~!&()*+,;=:@%/-]{0,30}$/));
+const healthPath = fc.oneof(
+  fc.constantFrom('/healthz', '/', '/~x', '/it%27s', '/%24x', '/a%3Bb', '/%41', '/%28x%29', '/.well-known/health'),
+  fc.stringMatching(/^\/(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2}){0,30}$/),
+);
 
 const bind = fc.oneof(fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '::ffff:127.0.0.1', 'fe80::1'), fc.ipV4(), fc.ipV6());
 

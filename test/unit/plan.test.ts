@@ -223,13 +223,21 @@ describe('secrets', () => {
 
 describe('files no longer rendered', () => {
   it('removes an untouched recorded file, keeps an edited one, skips a deleted one', () => {
-    const d = disk({ 'old.sh': 'old\n', 'edited.sh': 'mine\n' });
-    const recorded = { 'old.sh': sha256('old\n'), 'edited.sh': sha256('generated\n'), 'gone.sh': sha256('x') };
+    const d = disk({ 'scripts/push-ecr.sh': 'old\n', 'scripts/push-ghcr.sh': 'mine\n' });
+    const recorded = { 'scripts/push-ecr.sh': sha256('old\n'), 'scripts/push-ghcr.sh': sha256('generated\n'), 'scripts/push-gar.sh': sha256('x') };
     const plan = buildPlan([gen('Dockerfile', 'x')], [], recorded, d.read);
-    expect(entry(plan, 'old.sh')).toEqual({ path: 'old.sh', kind: 'removed', action: 'remove' });
-    expect(entry(plan, 'edited.sh')).toEqual({ path: 'edited.sh', kind: 'removed', action: 'keep-removed' });
-    expect(plan.entries.find((e) => e.path === 'gone.sh')).toBeUndefined();
+    expect(entry(plan, 'scripts/push-ecr.sh')).toEqual({ path: 'scripts/push-ecr.sh', kind: 'removed', action: 'remove' });
+    expect(entry(plan, 'scripts/push-ghcr.sh')).toEqual({ path: 'scripts/push-ghcr.sh', kind: 'removed', action: 'keep-removed' });
+    expect(plan.entries.find((e) => e.path === 'scripts/push-gar.sh')).toBeUndefined();
     expect(plan.recorded).toEqual({ Dockerfile: sha256('x') });
+  });
+
+  it('never removes a recorded file that is not one the generator writes, untouched or not', () => {
+    const d = disk({ 'src/index.js': 'mine\n', '.git/HEAD': 'ref\n' });
+    const plan = buildPlan([], [], { 'src/index.js': sha256('mine\n'), '.git/HEAD': sha256('ref\n') }, d.read);
+    for (const path of ['src/index.js', '.git/HEAD']) {
+      expect(entry(plan, path)).toMatchObject({ path, action: 'keep-removed', note: expect.stringContaining('not a file this generator writes') });
+    }
   });
 
   it('never deletes a block file that holds the user\'s own lines', () => {
