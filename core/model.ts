@@ -93,6 +93,8 @@ export interface StackModel {
     healthcheck: string[];
     packageManager: PackageManager;
     install: InstallModel;
+    /** Project settings files (.npmrc) mounted as secrets into every install step. */
+    buildSecrets: BuildSecretModel[];
     buildScript: string | undefined;
     environment: Record<string, string>;
     secrets: string[];
@@ -125,7 +127,25 @@ export interface StackModel {
 
 export interface ModelContext {
   sampleApp: boolean;
+  /**
+   * Package-manager settings files found in the project (such as .npmrc): never in the
+   * build context (they may hold tokens), handed to the dependency install as build secrets.
+   */
+  buildConfigFiles?: readonly string[];
 }
+
+/** A file of the project handed to the dependency install as a build secret, never to a layer. */
+export interface BuildSecretModel {
+  /** Compose secret name and BuildKit secret id. */
+  id: string;
+  /** The file in the project. */
+  file: string;
+  /** Where the install step sees it. */
+  target: string;
+}
+
+/** Settings files package managers read from the project folder, and their build secret ids. */
+export const BUILD_CONFIG_FILES: Readonly<Record<string, string>> = { '.npmrc': 'npmrc' };
 
 const INSTALL: Record<PackageManager, InstallModel> = {
   npm: {
@@ -291,6 +311,9 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       ],
       packageManager: app.packageManager,
       install: INSTALL[app.packageManager],
+      buildSecrets: (context.buildConfigFiles ?? [])
+        .filter((file) => BUILD_CONFIG_FILES[file] !== undefined)
+        .map((file) => ({ id: BUILD_CONFIG_FILES[file]!, file, target: `/app/${file}` })),
       buildScript: app.buildScript,
       environment: appEnv,
       secrets: appSecrets,

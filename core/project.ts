@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { StackSpec } from '../schema/stack.ts';
 import { readAnswersFile } from './answers-file.ts';
 import { InputError, type Problem } from './errors.ts';
-import { deriveModel, type StackModel } from './model.ts';
+import { BUILD_CONFIG_FILES, deriveModel, type StackModel } from './model.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
 import { planSecrets } from './secrets.ts';
@@ -28,8 +28,18 @@ export interface Inputs {
   context: SpecContext;
   /** Whether the sample app is (or was first) scaffolded here. */
   sampleApp: boolean;
+  /** Package-manager settings files at the project's root (core/model.ts BUILD_CONFIG_FILES). */
+  buildConfigFiles: string[];
   /** Flags that contradict each other (core/options.ts flagContradictions), reported with the spec's problems. */
   contradictions?: Problem[];
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function readText(path: string): string | undefined {
@@ -187,6 +197,7 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
     layers,
     context: { dirName: basename(resolve(dir)), detectedPackageManager: sampleApp ? undefined : detected },
     sampleApp,
+    buildConfigFiles: Object.keys(BUILD_CONFIG_FILES).filter((file) => isRegularFile(join(dir, file))),
     ...(contradictions.length ? { contradictions } : {}),
   };
 }
@@ -200,7 +211,7 @@ export interface Prepared {
 
 /** Spec -> model -> files -> plan against what is on disk. */
 export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
-  const model = deriveModel(spec, { sampleApp: inputs.sampleApp });
+  const model = deriveModel(spec, { sampleApp: inputs.sampleApp, buildConfigFiles: inputs.buildConfigFiles });
   const files = renderAppFiles(model);
   // Nothing is read or written through a symbolic link, nor over a folder: every path
   // this run could touch (files, secrets, and files generated before) is looked at first.

@@ -56,7 +56,7 @@ export function composeObject(model: StackModel): Obj {
 
   const services: Obj = {
     [app.service]: {
-      build: { context: '.', target: 'runtime', secrets: ['extra_ca'] },
+      build: { context: '.', target: 'runtime', secrets: ['extra_ca', ...app.buildSecrets.map((s) => s.id)] },
       init: true,
       // The image's files stay as built: only /tmp (in memory) is writable.
       read_only: true,
@@ -131,6 +131,9 @@ export function composeObject(model: StackModel): Obj {
   // The host's extra CA bundle (corporate TLS proxies) for the dependency install only;
   // /dev/null when NODE_EXTRA_CA_CERTS is unset, which the Dockerfile treats as absent.
   secrets['extra_ca'] = { file: '${NODE_EXTRA_CA_CERTS:-/dev/null}' };
+  // The project's package-manager settings (.npmrc): excluded from the build context, so
+  // a token in them never reaches a layer; the install steps mount them as secrets.
+  for (const s of app.buildSecrets) secrets[s.id] = { file: `./${s.file}` };
 
   return {
     name: model.projectName,

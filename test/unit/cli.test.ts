@@ -94,7 +94,9 @@ describe('wpsn-docker demo --yes', () => {
     const gitignore = lines(read(dir, '.gitignore'));
     for (const line of ['.env', 'secrets/', 'node_modules/']) expect(gitignore, `.gitignore line ${line}`).toContain(line);
     const dockerignore = lines(read(dir, '.dockerignore'));
-    for (const line of ['.git', 'node_modules', '.env', 'secrets']) expect(dockerignore, `.dockerignore line ${line}`).toContain(line);
+    for (const line of ['.git', '**/node_modules', '**/.env', '**/.env.*', '**/.npmrc', '**/.aws', '**/.ssh', '**/*.pem', '**/*.key', 'secrets', 'deploy', '.github']) {
+      expect(dockerignore, `.dockerignore line ${line}`).toContain(line);
+    }
     const gitattributes = lines(read(dir, '.gitattributes'));
     const attrs = (pattern: string) => gitattributes.find((l) => l.split(/\s+/)[0] === pattern)?.split(/\s+/).slice(1) ?? [];
     expect(attrs('*.sh')).toContain('eol=lf');

@@ -332,12 +332,12 @@ describe('re-runs', () => {
     const cwd = tempDir();
     await run({ cwd, options: { yes: true } });
     const rc = JSON.parse(read(cwd, '.yo-rc.json')) as Obj;
-    rc['generator-wpsn-docker'].generated.files['old.conf'] = sha256('old\n');
+    rc['generator-wpsn-docker'].generated.files['WORKSHOP.md'] = sha256('old\n');
     writeFileSync(join(cwd, '.yo-rc.json'), `${JSON.stringify(rc, null, 2)}\n`);
-    writeFileSync(join(cwd, 'old.conf'), 'old\n');
+    writeFileSync(join(cwd, 'WORKSHOP.md'), 'old\n');
     await run({ cwd, options: { yes: true } });
-    expect(existsSync(join(cwd, 'old.conf'))).toBe(false);
-    expect(state(cwd).generated.files['old.conf']).toBeUndefined();
+    expect(existsSync(join(cwd, 'WORKSHOP.md'))).toBe(false);
+    expect(state(cwd).generated.files['WORKSHOP.md']).toBeUndefined();
   });
 });
 

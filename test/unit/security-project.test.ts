@@ -78,3 +78,27 @@ describe('a planted .yo-rc.json', () => {
     for (const path of Object.keys(victims)) expect(recorded).not.toHaveProperty([path]);
   });
 });
+
+describe("the project's .npmrc", () => {
+  const render = (buildConfigFiles: string[]) => {
+    const spec = resolveSpec([{ source: 'test', values: { projectName: 'shop' } }], { dirName: 'shop' });
+    return new Map(renderAppFiles(deriveModel(spec, { sampleApp: false, buildConfigFiles })).map((f) => [f.path, f.content]));
+  };
+  it('stays out of the build context and reaches every install step as a build secret', () => {
+    const files = render(['.npmrc']);
+    expect(files.get('.dockerignore')).toMatch(/^\*\*\/\.npmrc$/m);
+    const compose = files.get('docker-compose.yml')!;
+    expect(compose).toMatch(/secrets:\n\s+- "extra_ca"\n\s+- "npmrc"/);
+    expect(compose).toMatch(/npmrc:\n\s+file: "\.\/\.npmrc"/);
+    const dockerfile = files.get('Dockerfile')!;
+    const installs = dockerfile.split('\nRUN ').filter((step) => /npm ci/.test(step));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const step of installs) expect(step).toContain('--mount=type=secret,id=npmrc,target=/app/.npmrc');
+    expect(dockerfile).not.toMatch(/COPY[^\n]*\.npmrc/);
+  });
+  it('is not mentioned when the project has none', () => {
+    const files = render([]);
+    expect(files.get('docker-compose.yml')).not.toContain('npmrc');
+    expect(files.get('Dockerfile')).not.toContain('id=npmrc');
+  });
+});
