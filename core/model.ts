@@ -67,6 +67,12 @@ export interface ExtraServiceModel {
   environment: Record<string, string> | undefined;
   /** Internal port (Compose `expose`), never published. */
   port: number | undefined;
+  /** The Compose user, or undefined for the image's own ("image"). */
+  user: string | undefined;
+  readOnly: boolean;
+  capAdd: string[];
+  memLimit: string;
+  pidsLimit: number;
 }
 
 export interface StackModel {
@@ -333,7 +339,18 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       secrets: ['redis_acl', 'redis_password'],
     },
     database,
-    extraServices: spec.extraServices.map((x) => ({ service: x.name, image: x.image, command: x.command, environment: x.environment, port: x.port })),
+    extraServices: spec.extraServices.map((x) => ({
+      service: x.name,
+      image: x.image,
+      command: x.command,
+      environment: x.environment,
+      port: x.port,
+      user: x.hardening.user === 'image' ? undefined : x.hardening.user,
+      readOnly: x.hardening.readOnly,
+      capAdd: x.hardening.capAdd,
+      memLimit: x.hardening.memLimit,
+      pidsLimit: x.hardening.pidsLimit,
+    })),
     networks: { frontend: networks.frontend, backend: networks.backend },
     volumes: database ? [redis.volume, database.volume] : [redis.volume],
     secrets,

@@ -161,10 +161,47 @@ const EnvValue = z
   .string({ error: 'environment values must be strings (quote numbers and booleans)' })
   .regex(/^[^\0]*$/, { error: 'environment values must not contain NUL characters' });
 
+/** Linux capabilities a hardened service may get back (cap_add), without the "CAP_" prefix. */
+export const CAPABILITIES = [
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT', 'IPC_LOCK', 'SYS_NICE', 'SYS_RESOURCE',
+] as const;
+
+/** The user an extra service runs as unless it opts out: nobody, no home, no rights. */
+export const UNPRIVILEGED_USER = '65534:65534';
+
+const MemSize = z
+  .string({ error: 'a memory size must be a string such as "256m" or "1g"' })
+  .regex(/^[1-9][0-9]{0,5}[kmg]$/, { error: 'a memory size must be a whole number followed by k, m or g, such as "256m" or "1g"' });
+
+/**
+ * How an extra service is hardened: every field defaults to the safe choice, and each is
+ * an explicit, per-service opt-out (README.Docker.md "Extra services").
+ */
+export const ServiceHardeningSpec = z
+  .strictObject({
+    user: z
+      .string({ error: 'the user must be a string: "uid:gid", a user name, or "image" for the image\'s own user' })
+      .regex(/^(?:image|[0-9]{1,10}(?::[0-9]{1,10})?|[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?)$/, {
+        error: 'the user must be "uid:gid" (such as 1000:1000), a user name, or "image" to keep the image\'s own user (often root)',
+      })
+      .default(UNPRIVILEGED_USER)
+      .meta({ description: `user the service runs as (default ${UNPRIVILEGED_USER}, nobody); "image" keeps the image's own USER` }),
+    readOnly: z.boolean({ error: 'readOnly must be true or false' }).default(true).meta({ description: 'read-only root file system with a tmpfs /tmp (default true)' }),
+    capAdd: z
+      .array(z.enum(CAPABILITIES, { error: `each capability must be one of ${CAPABILITIES.join(', ')}` }), { error: 'capAdd must be a list of capabilities' })
+      .default([])
+      .meta({ description: 'capabilities given back after dropping all (default none)' }),
+    memLimit: MemSize.default('256m').meta({ description: 'memory limit (default 256m)' }),
+    pidsLimit: z.number({ error: 'pidsLimit must be a whole number from 16 to 65536' }).int({ error: 'pidsLimit must be a whole number from 16 to 65536' }).min(16, { error: 'pidsLimit must be from 16 to 65536' }).max(65536, { error: 'pidsLimit must be from 16 to 65536' }).default(128).meta({ description: 'most processes and threads (default 128)' }),
+  })
+  .meta({ description: 'hardening, each field an explicit opt-out (defaults: nobody, read-only root, no capabilities, 256m, 128 processes)' });
+
 /**
  * One more service next to the app and Redis (a worker, a mail catcher, a search engine):
  * a pinned image on the internal backend network only, never published, hardened like
- * the others. `$` in its command and environment is literal (escaped for Compose).
+ * the others (a non-root user, read-only root, no capabilities, memory and process limits;
+ * each an explicit opt-out in `hardening`). `$` in its command and environment is literal.
  */
 export const ExtraServiceSpec = z
   .strictObject({
@@ -180,6 +217,7 @@ export const ExtraServiceSpec = z
       .optional()
       .meta({ description: 'environment variables; "$" is literal' }),
     port: port('the internal port').optional().meta({ description: 'port it listens on, for the other services (Compose expose); never published' }),
+    hardening: ServiceHardeningSpec.prefault({}),
   })
   .meta({ description: 'a service on the internal backend network only, never published, hardened like the others' });
 

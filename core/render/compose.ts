@@ -111,8 +111,10 @@ export function composeObject(model: StackModel): Obj {
     };
   }
   // Extra services: the internal network only, never published; `$` stays literal.
+  // Hardened like the others by default; each loosening is the user's explicit choice.
   for (const extra of model.extraServices) {
     const service: Obj = { image: extra.image };
+    if (extra.user !== undefined) service['user'] = extra.user;
     if (extra.command) service['command'] = extra.command.map(literalDollars);
     if (extra.environment) {
       // Sorted by name (code points, not locale): the same answers give the same bytes
@@ -122,6 +124,14 @@ export function composeObject(model: StackModel): Obj {
     }
     if (extra.port !== undefined) service['expose'] = [String(extra.port)];
     service['networks'] = [networks.backend];
+    if (extra.readOnly) {
+      service['read_only'] = true;
+      service['tmpfs'] = ['/tmp'];
+    }
+    service['cap_drop'] = ['ALL'];
+    if (extra.capAdd.length) service['cap_add'] = [...extra.capAdd];
+    service['mem_limit'] = extra.memLimit;
+    service['pids_limit'] = extra.pidsLimit;
     Object.assign(service, hardening());
     services[extra.service] = service;
   }

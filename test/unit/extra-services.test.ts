@@ -78,6 +78,44 @@ describe('extraServices: rendering', () => {
     expect(object.services.worker).toEqual(yaml12.services.worker);
   });
 
+  it('hardens each service by default: nobody, read-only root with a tmpfs /tmp, no capabilities, memory and process limits', () => {
+    const { yaml12 } = compose({ extraServices: [full] });
+    expect(yaml12.services.worker).toMatchObject({
+      user: '65534:65534',
+      read_only: true,
+      tmpfs: ['/tmp'],
+      cap_drop: ['ALL'],
+      mem_limit: '256m',
+      pids_limit: 128,
+    });
+    expect(yaml12.services.worker.cap_add).toBeUndefined();
+  });
+
+  it('loosens only what a service opts out of, explicitly', () => {
+    const hardening = { user: 'image', readOnly: false, capAdd: ['CHOWN', 'SETUID', 'SETGID'], memLimit: '1g', pidsLimit: 512 };
+    const { yaml12 } = compose({ extraServices: [{ ...full, hardening }] });
+    const worker = yaml12.services.worker;
+    expect(worker.user).toBeUndefined();
+    expect(worker.read_only).toBeUndefined();
+    expect(worker.tmpfs).toBeUndefined();
+    expect(worker.cap_drop).toEqual(['ALL']);
+    expect(worker.cap_add).toEqual(['CHOWN', 'SETUID', 'SETGID']);
+    expect(worker).toMatchObject({ mem_limit: '1g', pids_limit: 512, security_opt: ['no-new-privileges:true'] });
+    expect(compose({ extraServices: [{ ...full, hardening: { user: '1000:1000' } }] }).yaml12.services.worker.user).toBe('1000:1000');
+  });
+
+  it.each([
+    [{ user: 'root;x' }, 'extraServices.0.hardening.user', /"uid:gid"/],
+    [{ capAdd: ['SYS_ADMIN'] }, 'extraServices.0.hardening.capAdd.0', /one of AUDIT_WRITE/],
+    [{ memLimit: '1 GB' }, 'extraServices.0.hardening.memLimit', /followed by k, m or g/],
+    [{ pidsLimit: 0 }, 'extraServices.0.hardening.pidsLimit', /from 16 to 65536/],
+    [{ privileged: true }, 'extraServices.0.hardening.privileged', /unknown key/],
+  ])('refuses hardening %j, naming the field and the rule', (hardening, field, rule) => {
+    const problems = problemsOf({ extraServices: [{ ...MAILPIT, hardening }] });
+    expect(problems.map((p) => p.field)).toEqual([field]);
+    expect(problems[0]!.rule).toMatch(rule);
+  });
+
   it('keeps "$" literal: Compose reads "$$" as "$" instead of interpolating a variable', () => {
     const { yaml12 } = compose({ extraServices: [full] });
     expect(yaml12.services.worker.command).toEqual(['worker', '--queue', 'mail', '--price=$$5']);
