@@ -2,9 +2,10 @@
 # Prepare everything the project's tests need, idempotently:
 #   1. shellcheck;
 #   2. a Docker Engine with the Compose v2 plugin, Buildx and docker-init (for `init: true`);
-#   3. the base images debian:bookworm-slim, node:24-bookworm-slim and redis:7-bookworm:
-#      pulled when a registry is reachable, otherwise faithful local stand-ins
-#      (scripts/standins/, each labelled as such), built only when absent;
+#   3. the base images debian:bookworm-slim, node:24-bookworm-slim, redis:7-bookworm and the
+#      database images debian:trixie-slim, postgres:17-trixie and mariadb:11.8: pulled when a
+#      registry is reachable, otherwise faithful local stand-ins (scripts/standins/, each
+#      labelled as such), built only when absent;
 #   4. Debian's docker-registry and apache2-utils (htpasswd) for the registry tests
 #      (installed only: the tests start their own registries on free loopback ports).
 # When everything is there it only checks, in a few seconds.
@@ -27,7 +28,11 @@ DATA_ROOT=${WPSN_DOCKER_DATA_ROOT:-/var/lib/wpsn-docker-engine}
 DOCKERD_LOG=${WPSN_DOCKERD_LOG:-/var/log/wpsn-dockerd.log}
 PULL_TIMEOUT=${WPSN_PULL_TIMEOUT:-60}
 DEBIAN_MIRROR=${WPSN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-IMAGES=(debian:bookworm-slim node:24-bookworm-slim redis:7-bookworm)
+# In build order: the stand-ins of the later ones are built FROM the Debian ones before them.
+IMAGES=(
+  debian:bookworm-slim node:24-bookworm-slim redis:7-bookworm
+  debian:trixie-slim postgres:17-trixie mariadb:11.8
+)
 DESCRIPTION_LABEL=org.opencontainers.image.description
 # Where dockerd looks for docker-init after $PATH.
 INIT_DIRS=(/usr/local/libexec/docker /usr/libexec/docker /usr/local/lib/docker /usr/lib/docker)
@@ -278,18 +283,34 @@ image_kind() {
   esac
 }
 
+# Debian's version number of a suite, for the label ("bookworm" -> 12).
+debian_release_of() {
+  case "$1" in
+    bookworm) echo 12 ;;
+    trixie) echo 13 ;;
+    *) die "no Debian release number known for suite $1" ;;
+  esac
+}
+
+# debian:<suite>-slim from debootstrap (minbase) plus the official slim image's configuration.
 build_debian_standin() {
-  local tag=$1 rootfs="$WORK/rootfs"
+  local tag=$1 suite=$2 rootfs="$WORK/rootfs-$2" release
+  release=$(debian_release_of "$suite")
   if ! command -v debootstrap >/dev/null 2>&1; then
     is_debian_like || die "debootstrap is needed to build $tag without a registry"
     apt_install debootstrap
   fi
-  log "debootstrap --variant=minbase bookworm (about a minute)"
-  run_logged debootstrap as_root debootstrap --variant=minbase bookworm "$rootfs" "$DEBIAN_MIRROR"
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || die "this debootstrap does not know Debian $suite; update debootstrap"
+  log "debootstrap --variant=minbase $suite (about a minute)"
+  run_logged "debootstrap-$suite" as_root debootstrap --variant=minbase "$suite" "$rootfs" "$DEBIAN_MIRROR"
   # The configuration of the official images (apt sources incl. security, no caches, no
   # docs/manuals/translations, no service starts), then the same slimming they get.
   as_root rm -f "$rootfs/etc/apt/sources.list" "$rootfs/etc/hostname" "$rootfs/etc/resolv.conf"
   as_root cp -R "$STANDINS/debian/overlay/." "$rootfs/"
+  # The overlay's apt sources name bookworm: name this image's suite instead.
+  as_root sed -i "s/\bbookworm\b/$suite/g" "$rootfs/etc/apt/sources.list.d/debian.sources"
+  grep -q "^Suites: $suite $suite-updates\$" "$rootfs/etc/apt/sources.list.d/debian.sources" ||
+    die "the apt sources of $tag do not name $suite"
   as_root chmod 755 "$rootfs/usr/sbin/policy-rc.d"
   as_root find "$rootfs/usr/share/doc" -mindepth 1 -not -type d -not -name copyright -delete
   as_root find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
@@ -301,7 +322,7 @@ build_debian_standin() {
     docker import \
       --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'CMD ["bash"]' \
-      --change "LABEL $DESCRIPTION_LABEL=\"local stand-in built by scripts/test-env.sh: Debian 12 (bookworm) minbase from debootstrap with the official slim image's configuration; not the official debian image\"" \
+      --change "LABEL $DESCRIPTION_LABEL=\"local stand-in built by scripts/test-env.sh: Debian $release ($suite) minbase from debootstrap with the official slim image's configuration; not the official debian image\"" \
       - "$tag" >/dev/null
   as_root rm -rf --one-file-system "$rootfs"
 }
@@ -340,6 +361,13 @@ build_redis_standin() {
   run_logged docker-build-redis docker build --pull=false --progress=plain -t "$tag" "$STANDINS/redis"
 }
 
+# A stand-in whose recipe is a Dockerfile in scripts/standins/<dir>; $3 says what it holds.
+build_dockerfile_standin() {
+  local tag=$1 dir=$2 what=$3
+  log "docker build $tag ($what)"
+  run_logged "docker-build-$dir" docker build --pull=false --progress=plain -t "$tag" "$STANDINS/$dir"
+}
+
 ensure_image() {
   local image=$1
   if image_present "$image"; then
@@ -357,9 +385,12 @@ ensure_image() {
   fi
   log "pull failed ($(tail -n 1 "$WORK/pull.log" | cut -c1-160)); building a local stand-in"
   case "$image" in
-    debian:bookworm-slim) build_debian_standin "$image" ;;
+    debian:bookworm-slim) build_debian_standin "$image" bookworm ;;
+    debian:trixie-slim) build_debian_standin "$image" trixie ;;
     node:24-bookworm-slim) build_node_standin "$image" ;;
     redis:7-bookworm) build_redis_standin "$image" ;;
+    postgres:17-trixie) build_dockerfile_standin "$image" postgres "Debian trixie's postgresql-17" ;;
+    mariadb:11.8) build_dockerfile_standin "$image" mariadb "Debian trixie's mariadb-server 11.8" ;;
     *) die "no stand-in recipe for $image" ;;
   esac
   image_present "$image" || die "building the stand-in $image produced no image"
@@ -372,7 +403,8 @@ ensure_images() {
     return 0
   fi
   local image
-  # In order: the node and redis stand-ins are built FROM debian:bookworm-slim.
+  # In order: node and redis are built FROM debian:bookworm-slim, the databases FROM
+  # debian:trixie-slim.
   for image in "${IMAGES[@]}"; do ensure_image "$image"; done
 }
 
