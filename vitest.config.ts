@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           globalSetup: ['test/unit/helpers/build.ts'],
+          setupFiles: ['test/unit/helpers/setup.ts'],
           include: ['test/**/*.test.ts'],
           exclude: ['test/live/**'],
           testTimeout: 60_000,

@@ -1,6 +1,7 @@
 // The report of a carried-out plan, as the CLI and its sub-commands (bin/commands/shared.ts)
 // print it. Its own module: the CLI's fast path imports it, and nothing else of the commands.
 import type { PlanEntry } from '../core/plan.ts';
+import { describeModeFix, type ModeFix } from '../core/secrets.ts';
 import { writes } from '../core/write.ts';
 
 /**
@@ -8,9 +9,10 @@ import { writes } from '../core/write.ts';
  * files), a line per file written, removed or kept, .yo-rc.json, and "up to date" on top
  * when nothing changed.
  */
-export function planLines(entries: readonly PlanEntry[], yoRcChanged: boolean, before: readonly string[] = []): string[] {
+export function planLines(entries: readonly PlanEntry[], yoRcChanged: boolean, before: readonly string[] = [], modeFixes: readonly ModeFix[] = []): string[] {
   const lines = [...before];
-  let changed = yoRcChanged;
+  let changed = yoRcChanged || modeFixes.length > 0;
+  for (const fix of modeFixes) lines.push(`${'fix'.padStart(10)} ${fix.path} (${describeModeFix(fix)})`);
   for (const e of entries) {
     const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
     if (label) {

@@ -8,8 +8,7 @@ import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
 import { conflictsOf } from '../core/plan.ts';
 import { dryRunReport } from '../core/diff.ts';
-import { nextYoRc, preparePlan, readInputs, readText, resolveInputs } from '../core/project.ts';
-import { applyPlan } from '../core/write.ts';
+import { carryOut, nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Planned } from '../core/project.ts';
 import { packageVersion } from '../core/templates.ts';
 import { registryNotices } from '../schema/registry.ts';
 import { planLines } from './plan-lines.ts';
@@ -137,30 +136,35 @@ async function main(argv: string[]): Promise<number> {
   const dir = positionals[0] ?? '.';
   if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) return interactive(dir, values);
 
-  const inputs = readInputs(dir, values);
+  const plan = (): Planned => {
+    const inputs = readInputs(dir, values);
+    return { inputs, prepared: preparePlan(inputs, resolveInputs(inputs)) };
+  };
+  const planned = plan();
+  const { inputs, prepared } = planned;
   for (const notice of registryNotices(inputs.layers)) stderr(`wpsn-docker: ${notice}\n`);
-  const spec = resolveInputs(inputs);
-  const prepared = preparePlan(inputs, spec);
   if (values['dry-run']) {
     // Nothing written, not even a stale temporary file removed: the diff of every file.
     const yoRc = nextYoRc(inputs, prepared);
     const read = (path: string) => readText(join(dir, path));
-    stdout(dryRunReport(prepared.plan.entries, yoRc, read, { force: values['force'] === true }).text);
+    stdout(dryRunReport(prepared.plan.entries, yoRc, read, { force: values['force'] === true, modeFixes: prepared.plan.modeFixes ?? [] }).text);
     return EXIT.ok;
   }
-  const conflicts = conflictsOf(prepared.plan);
-  if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
-  for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
-  const yoRc = nextYoRc(inputs, prepared);
-  const { cleaned } = applyPlan(dir, prepared.plan, yoRc);
-  report(dir, prepared.plan.entries, yoRc.changed, cleaned);
+  const settle = ({ prepared: p }: Planned): void => {
+    const conflicts = conflictsOf(p.plan);
+    if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
+    for (const entry of p.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
+  };
+  const done = carryOut(dir, planned, plan, settle);
+  report(dir, done.prepared.plan, done.yoRc.changed, done.cleaned);
   return EXIT.ok;
 }
 
-function report(dir: string, entries: ReturnType<typeof preparePlan>['plan']['entries'], yoRcChanged: boolean, cleaned: readonly string[] = []): void {
+function report(dir: string, plan: ReturnType<typeof preparePlan>['plan'], yoRcChanged: boolean, cleaned: readonly string[] = []): void {
+  const entries = plan.entries;
   // Temporary files an interrupted run left behind (core/write.ts), removed before writing.
   const cleanedLines = cleaned.map((path) => `${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
-  const lines = planLines(entries, yoRcChanged, cleanedLines);
+  const lines = planLines(entries, yoRcChanged, cleanedLines, plan.modeFixes ?? []);
   stdout(`${lines.join('\n')}\n`);
   if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
     const cd = dir === '.' ? '' : `cd ${dir} && `;
@@ -182,6 +186,9 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof ConflictError || name === 'ConflictError') {
       stderr(`wpsn-docker: ${(error as Error).message}\n`);
       process.exitCode = EXIT.conflict;
+    } else if (name === 'RunError') {
+      stderr(`wpsn-docker: ${(error as Error).message}\n`);
+      process.exitCode = EXIT.failure;
     } else {
       stderr(`wpsn-docker: ${(error as Error).stack ?? String(error)}\n`);
       process.exitCode = EXIT.failure;

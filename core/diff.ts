@@ -221,9 +221,11 @@ export function dryRunReport(
   entries: readonly DryRunEntry[],
   yoRc: { content: string; changed: boolean },
   read: (path: string) => string | undefined,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; modeFixes?: readonly { path: string; from: number; to: number }[] } = {},
 ): DryRunReport {
   const parts: string[] = [];
+  const fixes = options.modeFixes ?? [];
+  for (const fix of fixes) parts.push(`# ${fix.path}: mode 0${fix.from.toString(8)} would be put back to 0${fix.to.toString(8)}\n`);
   const counts = { create: 0, update: 0, remove: 0, conflict: 0, keep: 0 };
   for (const e of entries) {
     const secret = e.kind === 'secret';
@@ -254,11 +256,11 @@ export function dryRunReport(
     }
   }
   if (yoRc.changed) parts.push(unifiedDiff('.yo-rc.json', read('.yo-rc.json'), yoRc.content));
-  const changes = counts.create + counts.update + counts.remove + counts.conflict + (yoRc.changed ? 1 : 0);
+  const changes = counts.create + counts.update + counts.remove + counts.conflict + (yoRc.changed ? 1 : 0) + fixes.length;
   const summary =
     changes === 0
       ? 'dry run: up to date, nothing would change; nothing was written'
-      : `dry run: ${counts.create} to create, ${counts.update} to update, ${counts.remove} to remove, ${counts.conflict} edited by you (conflicts)${yoRc.changed ? ', .yo-rc.json to update' : ''}; nothing was written`;
+      : `dry run: ${counts.create} to create, ${counts.update} to update, ${counts.remove} to remove, ${counts.conflict} edited by you (conflicts)${fixes.length ? `, ${fixes.length} mode${fixes.length > 1 ? 's' : ''} to put back` : ''}${yoRc.changed ? ', .yo-rc.json to update' : ''}; nothing was written`;
   const body = parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
   return { text: `${body}${summary}\n`, counts };
 }

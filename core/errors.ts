@@ -54,3 +54,11 @@ export function formatProblems(problems: Problem[]): string {
   });
   return `${head}; nothing was written:\n${lines.join('\n')}`;
 }
+
+/** A run that cannot go on for a reason outside the input (another run holds the project): exit 1, message only. */
+export class RunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunError';
+  }
+}

@@ -4,7 +4,7 @@ import { extractBlock, mergeBlock } from './block.ts';
 import { sha256 } from './hash.ts';
 import { isRemovable } from './producible.ts';
 import type { FileKind, RenderedFile } from './render/files.ts';
-import type { SecretPlan } from './secrets.ts';
+import type { ModeFix, SecretPlan } from './secrets.ts';
 
 export type Action =
   | 'create' // missing: write it
@@ -32,6 +32,8 @@ export interface Plan {
   entries: PlanEntry[];
   /** Hashes to record in .yo-rc.json once the plan is carried out. */
   recorded: Record<string, string>;
+  /** Modes of secrets/ and its files to put back (core/secrets.ts inspectSecrets). */
+  modeFixes?: ModeFix[];
 }
 
 export function buildPlan(
@@ -39,9 +41,12 @@ export function buildPlan(
   secrets: readonly SecretPlan[],
   recorded: Readonly<Record<string, string>>,
   read: (path: string) => string | undefined,
+  /** What an interrupted run was about to write (core/state.ts `pending`): its files count as generated too. */
+  pending: Readonly<Record<string, string>> = {},
 ): Plan {
   const entries: PlanEntry[] = [];
   const next: Record<string, string> = {};
+  const generatedAs = (path: string, hash: string): boolean => recorded[path] === hash || pending[path] === hash;
   for (const file of files) {
     const disk = read(file.path);
     const newHash = sha256(file.content);
@@ -53,12 +58,12 @@ export function buildPlan(
       entry.content = mergeBlock(disk, file.content);
       if (current === undefined) entry.action = disk === undefined ? 'create' : 'update';
       else if (current === file.content) entry.action = 'unchanged';
-      else entry.action = recorded[file.path] === sha256(current) ? 'update' : 'conflict';
+      else entry.action = generatedAs(file.path, sha256(current)) ? 'update' : 'conflict';
     } else {
       entry.content = file.content;
       if (disk === undefined) entry.action = 'create';
       else if (disk === file.content) entry.action = 'unchanged';
-      else if (recorded[file.path] === sha256(disk)) entry.action = 'update';
+      else if (generatedAs(file.path, sha256(disk))) entry.action = 'update';
       else entry.action = file.kind === 'starter' ? 'keep' : 'conflict';
     }
     entries.push(entry);
@@ -66,7 +71,7 @@ export function buildPlan(
   for (const secret of secrets) {
     entries.push({ path: secret.path, kind: 'secret', action: secret.action, content: secret.content });
   }
-  for (const [path, hash] of Object.entries(recorded)) {
+  for (const path of new Set([...Object.keys(recorded), ...Object.keys(pending)])) {
     if (path in next) continue;
     const disk = read(path);
     if (disk === undefined) continue;
@@ -79,7 +84,7 @@ export function buildPlan(
     // A block file is deleted only when it holds nothing but our untouched block: the
     // user's own lines around it must never go with it.
     const block = extractBlock(disk);
-    const same = sha256(disk) === hash || (block !== undefined && sha256(block) === hash && disk === mergeBlock(undefined, block));
+    const same = generatedAs(path, sha256(disk)) || (block !== undefined && generatedAs(path, sha256(block)) && disk === mergeBlock(undefined, block));
     entries.push({ path, kind: 'removed', action: same ? 'remove' : 'keep-removed' });
   }
   return { entries, recorded: next };

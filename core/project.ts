@@ -8,12 +8,13 @@ import { InputError, type Problem } from './errors.ts';
 import { BUILD_CONFIG_FILES, deriveModel, type StackModel } from './model.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
-import { planSecrets } from './secrets.ts';
+import { inspectSecrets, planSecrets } from './secrets.ts';
 import { flagContradictions } from './options.ts';
 import { flagsLayer, resolveSpec, type Layer, type SpecContext } from './spec.ts';
 import { parseYoRc, renderYoRc, YO_RC, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
-import { linkOnPath } from './write.ts';
+import { acquireLock } from './lock.ts';
+import { applyPlan, linkOnPath, prepareDestination, writes } from './write.ts';
 
 const LOCKFILES: ReadonlyArray<[string, string]> = [
   ['pnpm-lock.yaml', 'pnpm'],
@@ -222,8 +223,13 @@ export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
     .filter((p): p is Problem => p !== undefined);
   if (obstacles.length) throw new InputError(obstacles);
   const read = (path: string) => readText(join(inputs.dir, path));
+  // A secrets/ the project brought along: someone else's, or weak passwords, stop the run.
+  const trust = inspectSecrets(inputs.dir, model.secrets, process.getuid?.(), read);
+  if (trust.problems.length) throw new InputError(trust.problems);
   const secrets = planSecrets(model.secrets, read);
-  const plan = buildPlan(files, secrets, inputs.yoRc.state?.generated?.files ?? {}, read);
+  const generated = inputs.yoRc.state?.generated;
+  const plan = buildPlan(files, secrets, generated?.files ?? {}, read, generated?.pending ?? {});
+  if (trust.fixes.length) plan.modeFixes = trust.fixes;
   return { spec, model, plan, version: packageVersion() };
 }
 
@@ -251,4 +257,63 @@ export function nextYoRc(inputs: Inputs, prepared: Prepared): { content: string;
     generated: { version: prepared.version, files: prepared.plan.recorded },
   });
   return { content, changed: content !== readText(join(inputs.dir, YO_RC)) };
+}
+
+/**
+ * The .yo-rc.json written before a run's first file (core/state.ts `pending`): the new
+ * answers, the hashes recorded so far (and those an earlier interrupted run was about to
+ * write), and the hashes this run is about to write. A run killed between two files then
+ * leaves a project whose next run knows every file it wrote, and that the sample app is
+ * its own, so running the same command again finishes the job.
+ */
+export function journalYoRc(inputs: Inputs, prepared: Prepared): string {
+  const before = inputs.yoRc.state?.generated;
+  return renderYoRc(inputs.yoRc.document, {
+    answers: prepared.spec as unknown as Record<string, unknown>,
+    sampleApp: inputs.sampleApp,
+    generated: { version: before?.version ?? prepared.version, files: { ...before?.pending, ...before?.files }, pending: prepared.plan.recorded },
+  });
+}
+
+/** A validated run, ready to carry out: what it read, and what it will write. */
+export interface Planned {
+  inputs: Inputs;
+  prepared: Prepared;
+}
+
+export interface Carried extends Planned {
+  yoRc: { content: string; changed: boolean };
+  /** Temporary files of an interrupted run, removed. */
+  cleaned: string[];
+}
+
+/** Whether a secret this plan would create has appeared since it was planned (another run made it). */
+function secretsAppeared(dir: string, plan: Plan): boolean {
+  return plan.entries.some((e) => e.kind === 'secret' && e.action === 'create' && existsSync(join(dir, e.path)));
+}
+
+/**
+ * Carries a plan out under the project's lock (core/lock.ts). When another run held the
+ * lock, or made a secret this plan would make, the plan is made again from the disk as it
+ * is now (`plan()`), so no run ever replaces another's password; `settle` decides the
+ * edited files of each plan (throws a ConflictError, or turns them into writes or keeps).
+ * Writes the journal, then the files, then .yo-rc.json.
+ */
+export function carryOut(dir: string, first: Planned, plan: () => Planned, settle: (planned: Planned) => void): Carried {
+  settle(first);
+  prepareDestination(dir, first.prepared.plan);
+  const lock = acquireLock(dir);
+  try {
+    let current = first;
+    if (lock.contended || secretsAppeared(dir, first.prepared.plan)) {
+      current = plan();
+      settle(current);
+    }
+    const yoRc = nextYoRc(current.inputs, current.prepared);
+    const journal = current.prepared.plan.entries.some((e) => writes(e) || e.action === 'remove') ? journalYoRc(current.inputs, current.prepared) : undefined;
+    const { cleaned } = applyPlan(dir, current.prepared.plan, yoRc, journal);
+    return { ...current, yoRc, cleaned };
+  } finally {
+    lock.release();
+  }
 }

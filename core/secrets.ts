@@ -1,6 +1,9 @@
 // Secret files: random passwords made once and never rewritten, and the Redis ACL
 // file derived from the Redis password (it holds only a SHA-256 of it).
 import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from './errors.ts';
 import type { SecretModel } from './model.ts';
 
 export const SECRETS_DIR = 'secrets';
@@ -8,6 +11,9 @@ export const SECRETS_DIR = 'secrets';
  * container's non-root user can read the bind-mounted file whoever owns it. */
 export const SECRET_FILE_MODE = 0o644;
 export const SECRETS_DIR_MODE = 0o700;
+
+/** The shortest password a secret file may hold (the generated ones have 43 characters). */
+export const MIN_SECRET_LENGTH = 16;
 
 export function randomPassword(): string {
   return randomBytes(32).toString('base64url');
@@ -55,3 +61,78 @@ export function planSecrets(
   }
   return plans;
 }
+
+/** A secret file or the secrets folder whose mode is looser (or tighter) than it must be. */
+export interface ModeFix {
+  path: string;
+  from: number;
+  to: number;
+}
+
+/** What a run may find wrong with an existing secrets/ folder: refused (problems) or put right (fixes). */
+export interface SecretsTrust {
+  problems: Problem[];
+  fixes: ModeFix[];
+}
+
+const octal = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks an existing secrets/ before its passwords are used or new ones are put in it
+ * (a cloned or copied project can bring one):
+ * - the folder and every file must belong to the user running the generator, or to the
+ *   project folder's owner (anyone else could read or replace the passwords): refused,
+ *   with the fix;
+ * - a password must have at least MIN_SECRET_LENGTH characters and no control characters
+ *   (an empty one hashes to a Redis ACL that accepts AUTH ""): refused, with the fix;
+ * - modes are put back: the folder 0700 (only its owner gets in), the files 0644 (the
+ *   containers' non-root users read them, whoever owns them on the host).
+ * `uid` is the user's id (undefined where the platform has none: owners are not checked).
+ */
+export function inspectSecrets(dir: string, secrets: readonly SecretModel[], uid: number | undefined, read: (path: string) => string | undefined): SecretsTrust {
+  const problems: Problem[] = [];
+  const fixes: ModeFix[] = [];
+  const folder = statOf(join(dir, SECRETS_DIR));
+  if (folder === undefined || !folder.isDirectory()) return { problems, fixes };
+  // The project folder's owner can replace secrets/ anyway: trusting them too is no loss.
+  const projectOwner = statOf(dir)?.uid;
+  const owned = (stat: Stats, rel: string, what: string): boolean => {
+    if (uid === undefined || stat.uid === uid || stat.uid === projectOwner) return true;
+    problems.push({
+      field: rel,
+      value: join(dir, rel),
+      rule: `${what} belongs to uid ${stat.uid}, not to you (uid ${uid}): its owner could read or replace the passwords. Make it yours (chown -R ${uid} ${join(dir, SECRETS_DIR)}), or remove it to have new passwords made`,
+    });
+    return false;
+  };
+  if (owned(folder, SECRETS_DIR, 'the secrets folder') && (folder.mode & 0o777) !== SECRETS_DIR_MODE) {
+    fixes.push({ path: SECRETS_DIR, from: folder.mode & 0o777, to: SECRETS_DIR_MODE });
+  }
+  for (const secret of secrets) {
+    const stat = statOf(join(dir, secret.file));
+    if (stat === undefined || !stat.isFile()) continue;
+    if (!owned(stat, secret.file, 'the secret file')) continue;
+    if ((stat.mode & 0o777) !== SECRET_FILE_MODE) fixes.push({ path: secret.file, from: stat.mode & 0o777, to: SECRET_FILE_MODE });
+    if (secret.source.kind !== 'random') continue;
+    const value = (read(secret.file) ?? '').replace(/\r?\n$/, '');
+    const control = [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+    if (value.length < MIN_SECRET_LENGTH || control || value.trim() !== value) {
+      problems.push({
+        field: secret.file,
+        value: `(${value.length} characters${control ? ', with control characters' : ''})`,
+        rule: `a password must have at least ${MIN_SECRET_LENGTH} characters, no spaces around it and no control characters (an empty or short one is guessed in no time). Put a longer one in it, or delete the file to have one made (then change it wherever the old one is used, such as an existing database volume)`,
+      });
+    }
+  }
+  return { problems, fixes };
+}
+
+export const describeModeFix = (fix: ModeFix): string => `mode ${octal(fix.from)} -> ${octal(fix.to)}`;

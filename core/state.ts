@@ -10,7 +10,12 @@ export const GENERATOR_KEY = 'generator-wpsn-docker';
 export interface GeneratorState {
   answers: Raw;
   sampleApp?: boolean;
-  generated?: { version: string; files: Record<string, string> };
+  /**
+   * `pending`: the hashes a run was about to write, recorded before its first write and
+   * dropped after its last (a journal): after a killed run, a file holding either its
+   * recorded or its pending content is one the generator wrote, not the user.
+   */
+  generated?: { version: string; files: Record<string, string>; pending?: Record<string, string> };
 }
 
 export interface YoRc {
@@ -54,29 +59,40 @@ export function parseYoRc(text: string | undefined): YoRc {
   const generated = raw['generated'];
   let files: Record<string, string> = {};
   let version = '0.0.0';
+  let pending: Record<string, string> | undefined;
+  const hashes = (record: Raw, key: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [path, hash] of Object.entries(record)) {
+      if (!isProjectPath(path)) {
+        problems.push({
+          field: `${GENERATOR_KEY}.generated.${key}`,
+          source: YO_RC,
+          value: path,
+          rule: 'each recorded file must be a relative path inside the project ("/"-separated, no "..", ".", empty or absolute parts): the generator never touches files outside it',
+        });
+      } else if (typeof hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(hash)) {
+        problems.push({ field: `${GENERATOR_KEY}.generated.${key}.${path}`, source: YO_RC, value: hash, rule: 'must be a sha256:<64 hex digits> hash' });
+      } else out[path] = hash;
+    }
+    return out;
+  };
   if (generated !== undefined) {
     if (!isPlainObject(generated) || !isPlainObject(generated['files']) || typeof generated['version'] !== 'string') {
       problems.push({ field: `${GENERATOR_KEY}.generated`, source: YO_RC, value: generated, rule: 'must be { version: string, files: { path: hash } }' });
     } else {
       version = generated['version'];
-      for (const [path, hash] of Object.entries(generated['files'])) {
-        if (!isProjectPath(path)) {
-          problems.push({
-            field: `${GENERATOR_KEY}.generated.files`,
-            source: YO_RC,
-            value: path,
-            rule: 'each recorded file must be a relative path inside the project ("/"-separated, no "..", ".", empty or absolute parts): the generator never touches files outside it',
-          });
-        } else if (typeof hash !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(hash)) {
-          problems.push({ field: `${GENERATOR_KEY}.generated.files.${path}`, source: YO_RC, value: hash, rule: 'must be a sha256:<64 hex digits> hash' });
-        } else files[path] = hash;
+      files = hashes(generated['files'], 'files');
+      const journal = generated['pending'];
+      if (journal !== undefined) {
+        if (isPlainObject(journal)) pending = hashes(journal, 'pending');
+        else problems.push({ field: `${GENERATOR_KEY}.generated.pending`, source: YO_RC, value: journal, rule: 'must be { path: hash }' });
       }
     }
   }
   if (problems.length) throw new InputError(problems);
   const state: GeneratorState = { answers: answers as Raw };
   if (typeof sampleApp === 'boolean') state.sampleApp = sampleApp;
-  if (generated !== undefined) state.generated = { version, files };
+  if (generated !== undefined) state.generated = pending ? { version, files, pending } : { version, files };
   return { document, state };
 }
 
@@ -87,10 +103,11 @@ function sortKeys(record: Record<string, string>): Record<string, string> {
 /** Serialises the state back into the document, deterministically. */
 export function renderYoRc(document: Raw, state: Required<GeneratorState>): string {
   const out: Raw = { ...document };
+  const { version, files, pending } = state.generated;
   out[GENERATOR_KEY] = {
     answers: state.answers,
     sampleApp: state.sampleApp,
-    generated: { version: state.generated.version, files: sortKeys(state.generated.files) },
+    generated: pending ? { version, files: sortKeys(files), pending: sortKeys(pending) } : { version, files: sortKeys(files) },
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -24,8 +24,9 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type Problem } from './errors.ts';
+import { processAlive } from './lock.ts';
 import type { Plan, PlanEntry } from './plan.ts';
-import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from './secrets.ts';
+import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE, type ModeFix } from './secrets.ts';
 
 let counter = 0;
 
@@ -117,7 +118,14 @@ function makeDirs(dir: string, mode?: number): void {
       at = parent;
     }
   }
-  for (const folder of missing.reverse()) mkdirSync(folder, mode === undefined ? undefined : { mode });
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder, mode === undefined ? undefined : { mode });
+    } catch (error) {
+      // Another run made it meanwhile: a folder there is all that was wanted.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw error;
+    }
+  }
 }
 
 /**
@@ -202,17 +210,6 @@ export function checkWritable(dir: string, plan: Plan): void {
   if (problems.length) throw new InputError(problems);
 }
 
-/** Whether a process with this id is running (ours counts as running). */
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the temporary files a killed run left in the folders of this plan's files
  * (`.<pid>.<n>.wpsn-tmp` of a process that is gone). Returns them, relative to dir.
@@ -230,7 +227,7 @@ export function cleanStaleTemps(dir: string, plan: Plan): string[] {
     }
     for (const name of names.sort()) {
       const match = TEMP_FILE_RE.exec(name);
-      if (!match || alive(Number(match[1]))) continue;
+      if (!match || processAlive(Number(match[1]))) continue;
       const path = join(folder, name);
       try {
         if (!lstatSync(path).isFile()) continue;
@@ -244,12 +241,22 @@ export function cleanStaleTemps(dir: string, plan: Plan): string[] {
   return removed;
 }
 
+/** Puts back the modes of secrets/ and its files; never through a link (checked when planning, and again here). */
+export function applyModeFixes(dir: string, fixes: readonly ModeFix[]): void {
+  for (const fix of fixes) {
+    const path = join(dir, fix.path);
+    if (linkOnPath(dir, fix.path) !== undefined || lstatSync(path).isSymbolicLink()) throw new Error(`refusing to change the mode of ${fix.path}: it is a symbolic link`);
+    chmodSync(path, fix.to);
+  }
+}
+
 export interface ApplyResult {
   /** Temporary files of an interrupted earlier run that were removed. */
   cleaned: string[];
 }
 
-export function applyPlan(dir: string, plan: Plan, yoRc: { content: string; changed: boolean }): ApplyResult {
+/** Checks that the plan can be written, then makes the destination folder if it is missing. */
+export function prepareDestination(dir: string, plan: Plan): void {
   checkWritable(dir, plan);
   try {
     ensureDir(dir);
@@ -257,7 +264,17 @@ export function applyPlan(dir: string, plan: Plan, yoRc: { content: string; chan
     // Nothing is written yet: a destination that cannot be made is an input error.
     throw new InputError([{ field: 'directory', value: dir, rule: `cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written` }]);
   }
+}
+
+/**
+ * Carries a plan out: `journal` (a .yo-rc.json naming what is about to be written) first,
+ * then every file, then the final .yo-rc.json. Call it holding the project's lock
+ * (core/project.ts carryOut).
+ */
+export function applyPlan(dir: string, plan: Plan, yoRc: { content: string; changed: boolean }, journal?: string): ApplyResult {
+  prepareDestination(dir, plan);
   const cleaned = cleanStaleTemps(dir, plan);
+  if (journal !== undefined) writeAtomic(join(dir, '.yo-rc.json'), journal);
   for (const entry of plan.entries) {
     const target = join(dir, entry.path);
     if (writes(entry)) {
@@ -272,6 +289,7 @@ export function applyPlan(dir: string, plan: Plan, yoRc: { content: string; chan
       unlinkSync(target);
     }
   }
-  if (yoRc.changed) writeAtomic(join(dir, '.yo-rc.json'), yoRc.content);
+  applyModeFixes(dir, plan.modeFixes ?? []);
+  if (yoRc.changed || journal !== undefined) writeAtomic(join(dir, '.yo-rc.json'), yoRc.content);
   return { cleaned };
 }

@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConflictError } from '../../core/errors.ts';
 import { conflictsOf, type Plan } from '../../core/plan.ts';
-import { nextYoRc, preparePlan, readInputs, resolveInputs, type Inputs } from '../../core/project.ts';
-import { applyPlan } from '../../core/write.ts';
+import { carryOut, preparePlan, readInputs, resolveInputs, type Inputs, type Planned } from '../../core/project.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { planLines } from '../plan-lines.ts';
 
@@ -94,16 +93,19 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
     return interactive(command.name, dir, { ...flags, force: values['force'] });
   }
   command.beforeResolve?.(inputs);
-  const spec = resolveInputs(inputs);
-  const prepared = preparePlan(inputs, spec);
-  if (command.scope) prepared.plan = command.scope(prepared.plan, inputs);
-  const conflicts = conflictsOf(prepared.plan);
-  if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
-  for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
-  const yoRc = nextYoRc(inputs, prepared);
-  applyPlan(dir, prepared.plan, yoRc);
-  const lines = planLines(prepared.plan.entries, yoRc.changed);
-  lines.push(command.summary(spec));
+  const planFrom = (from: Inputs): Planned => {
+    const prepared = preparePlan(from, resolveInputs(from));
+    if (command.scope) prepared.plan = command.scope(prepared.plan, from);
+    return { inputs: from, prepared };
+  };
+  const settle = ({ prepared }: Planned): void => {
+    const conflicts = conflictsOf(prepared.plan);
+    if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
+    for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
+  };
+  const done = carryOut(dir, planFrom(inputs), () => planFrom(readInputs(dir, flags)), settle);
+  const lines = planLines(done.prepared.plan.entries, done.yoRc.changed);
+  lines.push(command.summary(done.prepared.spec));
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }

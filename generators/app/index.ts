@@ -2,20 +2,17 @@
 // as the bin (core/options.ts), and the files from the same core (core/project.ts). What
 // is Yeoman's own here: asking, and carrying out the plan through mem-fs, so that files
 // the user edited go through Yeoman's conflicter prompt.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import Generator, { Storage, type BaseOptions, type StorageOptions } from 'yeoman-generator';
-import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
+import { InputError, type Problem } from '../../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, coerceFlag, type AnswerOption } from '../../core/options.ts';
-import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
 import { dryRunReport } from '../../core/diff.ts';
-import { nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
 import { registryNotices } from '../../schema/registry.ts';
-import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE } from '../../core/secrets.ts';
 import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { YO_RC } from '../../core/state.ts';
 import type { StackSpec } from '../../schema/stack.ts';
-import { EXIT_CODES, isNonInteractive, withExitCode, writeEntry, writeYoRc } from '../shared/subcommand.ts';
+import { carryOutPlan, decideConflicts, EXIT_CODES, isNonInteractive, withExitCode } from '../shared/subcommand.ts';
 
 export { EXIT_CODES };
 
@@ -90,7 +87,6 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
   #usage: Problem[] = [];
   /** Fields whose question has no default (the project name of an unusable directory name). */
   #noDefault = new Set<string>();
-  #yoRcChanged = false;
 
   constructor(args: string[], options: AppOptions) {
     // Never run a package manager install: the sample app's package.json is written,
@@ -220,38 +216,33 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     return this.options['dry-run'] === true || this.options['dryRun'] === true || env.options?.dryRun === true || env.conflicterOptions?.dryRun === true;
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     const { plan } = this.#prepared;
     const force = this.options['force'] === true;
     if (this.#dryRun) {
       const yoRc = nextYoRc(this.#inputs, this.#prepared);
       const read = (path: string) => readText(join(this.destinationRoot(), path));
-      this.log.write(dryRunReport(plan.entries, yoRc, read, { force }).text);
+      this.log.write(dryRunReport(plan.entries, yoRc, read, { force, modeFixes: plan.modeFixes ?? [] }).text);
       return;
     }
-    const conflicts = conflictsOf(plan);
-    if (conflicts.length && !force && this.#nonInteractive) throw withExitCode(new ConflictError(conflicts));
-
-    let secretsDirNeeded = false;
-    for (const entry of plan.entries) {
-      const written = writeEntry(this, entry, force, entry.kind === 'secret' ? SECRET_FILE_MODE : entry.mode);
-      if (written && entry.kind === 'secret' && dirname(entry.path) === SECRETS_DIR) secretsDirNeeded = true;
+    try {
+      // Every edited file is decided before the first write: an abort leaves the project as it was.
+      const decisions = await decideConflicts(this, this.#prepared, force);
+      const replan = (): Planned => {
+        const inputs = readInputs(this.destinationRoot(), this.options);
+        return { inputs, prepared: preparePlan(inputs, resolveInputs(inputs, this.#promptLayer ? [this.#promptLayer] : [])) };
+      };
+      const done = carryOutPlan(this, { inputs: this.#inputs, prepared: this.#prepared }, replan, decisions);
+      this.#inputs = done.inputs;
+      this.#prepared = done.prepared;
+    } catch (error) {
+      throw withExitCode(error);
     }
-    this.#yoRcChanged = writeYoRc(this, this.#inputs, this.#prepared);
-    // The secrets directory is made (or tightened to) 0700 before any secret lands in it,
-    // as the bin does: mem-fs would make it with the default mode.
-    if (secretsDirNeeded) ensureDir(join(this.destinationRoot(), SECRETS_DIR), SECRETS_DIR_MODE);
   }
 
   end(): void {
     if (this.#dryRun) return;
     const entries = this.#prepared.plan.entries;
-    for (const e of entries) {
-      if (e.action === 'keep' && e.kind !== 'secret') this.log.info(`kept ${e.path} (your edited version)`);
-      if (e.action === 'keep-removed') this.log.info(`kept ${e.path} (${e.note ?? 'no longer generated, but edited by you'})`);
-    }
-    const changed = entries.some((e: PlanEntry) => ['create', 'update', 'conflict', 'remove'].includes(e.action));
-    if (!changed && !this.#yoRcChanged) this.log.writeln('up to date: nothing changed');
     if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
       const rel = relative(this.env.cwd, this.destinationRoot());
       const cd = rel === '' ? '' : `cd ${rel} && `;
@@ -260,19 +251,3 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
   }
 }
 
-/** As core/write.ts does for the bin: made with `mode`, or tightened to it when it exists. */
-function ensureDir(dir: string, mode: number): void {
-  let stat;
-  try {
-    stat = statSync(dir);
-  } catch {
-    /* missing */
-  }
-  if (stat?.isDirectory()) {
-    if ((stat.mode & 0o777) !== mode) chmodSync(dir, mode);
-    return;
-  }
-  mkdirSync(dirname(dir), { recursive: true });
-  mkdirSync(dir, { mode });
-  chmodSync(dir, mode);
-}

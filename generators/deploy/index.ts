@@ -5,12 +5,12 @@
 // .yo-rc.json are touched.
 import Generator from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
-import { preparePlan, readInputs, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { preparePlan, readInputs, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
 import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../core/render/deploy/command.ts';
 import { setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { DEPLOY_LABELS, DEPLOY_TARGETS, FLAVOUR_LABELS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import type { StackSpec } from '../../schema/stack.ts';
-import { declareSubcommand, isNonInteractive, logSubcommandEnd, withExitCode, writeSubcommandPlan, type SubcommandOptions } from '../shared/subcommand.ts';
+import { declareSubcommand, isNonInteractive, withExitCode, writePlanned, type SubcommandOptions } from '../shared/subcommand.ts';
 
 export type DeployGeneratorOptions = SubcommandOptions;
 
@@ -20,7 +20,6 @@ export default class WpsnDockerDeployGenerator extends Generator<Record<string, 
   #prepared!: Prepared;
   #promptLayer: Layer | undefined;
   #usage: Problem[];
-  #yoRcChanged = false;
 
   constructor(args: string[], options: DeployGeneratorOptions) {
     super(args, options, { customInstallTask: true, disableLodashProperty: true });
@@ -77,12 +76,18 @@ export default class WpsnDockerDeployGenerator extends Generator<Record<string, 
     }
   }
 
-  writing(): void {
-    this.#yoRcChanged = writeSubcommandPlan(this, this.#inputs, this.#prepared);
+  async writing(): Promise<void> {
+    const replan = (): Planned => {
+      const inputs = readInputs(this.destinationRoot(), pickDeployFlags(this.options));
+      const prepared = preparePlan(inputs, resolveInputs(inputs, this.#promptLayer ? [this.#promptLayer] : []));
+      prepared.plan = scopeToDeploy(prepared.plan, inputs.yoRc.state?.generated?.files ?? {});
+      return { inputs, prepared };
+    };
+    const done = await writePlanned(this, { inputs: this.#inputs, prepared: this.#prepared }, replan);
+    this.#prepared = done.prepared;
   }
 
   end(): void {
-    logSubcommandEnd(this, this.#prepared.plan.entries, this.#yoRcChanged);
     const spec = this.#prepared.spec.deploy;
     const targets = spec.targets.map((t) => (t === 'kubernetes' ? `kubernetes (${spec.kubernetes.flavour})` : t));
     this.log.writeln(`deploy targets: ${targets.length ? targets.join(', ') : 'none'}`);

@@ -4,12 +4,12 @@
 // change (scripts, workflows, README.Docker.md, .yo-rc.json) are touched.
 import Generator from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
-import { preparePlan, readInputs, resolveInputs, type Inputs, type Prepared } from '../../core/project.ts';
+import { preparePlan, readInputs, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
 import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../core/render/registry.ts';
 import { resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { REGISTRY_TARGETS, registryNotices, TARGET_LABELS } from '../../schema/registry.ts';
 import type { StackSpec } from '../../schema/stack.ts';
-import { declareSubcommand, isNonInteractive, logSubcommandEnd, withExitCode, writeSubcommandPlan, type SubcommandOptions } from '../shared/subcommand.ts';
+import { declareSubcommand, isNonInteractive, withExitCode, writePlanned, type SubcommandOptions } from '../shared/subcommand.ts';
 
 export type RegistryGeneratorOptions = SubcommandOptions;
 
@@ -19,7 +19,6 @@ export default class WpsnDockerRegistryGenerator extends Generator<Record<string
   #prepared!: Prepared;
   #promptLayer: Layer | undefined;
   #usage: Problem[];
-  #yoRcChanged = false;
 
   constructor(args: string[], options: RegistryGeneratorOptions) {
     super(args, options, { customInstallTask: true, disableLodashProperty: true });
@@ -96,12 +95,17 @@ export default class WpsnDockerRegistryGenerator extends Generator<Record<string
     }
   }
 
-  writing(): void {
-    this.#yoRcChanged = writeSubcommandPlan(this, this.#inputs, this.#prepared);
+  async writing(): Promise<void> {
+    const replan = (): Planned => {
+      const inputs = readInputs(this.destinationRoot(), pickRegistryFlags(this.options));
+      const prepared = preparePlan(inputs, resolveInputs(inputs, this.#promptLayer ? [this.#promptLayer] : []));
+      return { inputs, prepared };
+    };
+    const done = await writePlanned(this, { inputs: this.#inputs, prepared: this.#prepared }, replan);
+    this.#prepared = done.prepared;
   }
 
   end(): void {
-    logSubcommandEnd(this, this.#prepared.plan.entries, this.#yoRcChanged);
     const targets = this.#prepared.spec.registries.targets;
     this.log.writeln(`registries: ${targets.length ? targets.join(', ') : 'none'}`);
   }

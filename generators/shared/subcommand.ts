@@ -1,17 +1,18 @@
-// The Yeoman plumbing the sub-generators share (yo wpsn-docker:registry and
-// yo wpsn-docker:deploy): the directory argument, --yes and --force, the exit codes `yo`
-// exits with, carrying a core plan out through mem-fs with Yeoman's conflicter preset, and
-// the closing lines. The app generator carries its plan out through the same entry writer.
+// The Yeoman plumbing the generators share (yo wpsn-docker, :registry and :deploy): the
+// directory argument, --yes and --force, the exit codes `yo` exits with, asking about each
+// edited file before anything is written, and carrying the plan out through the core's
+// writer (core/project.ts carryOut), as the bin does: the same lock, journal, atomic files
+// and report lines, so `yo` and the bin write the same bytes the same way.
 // Not a generator itself: there is no index.ts here, so neither Yeoman's lookup nor
 // scripts/bundle.ts takes this folder for one.
-import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
 import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
-import { conflictsOf, type PlanEntry } from '../../core/plan.ts';
-import { nextYoRc, type Inputs, type Prepared } from '../../core/project.ts';
-import { YO_RC } from '../../core/state.ts';
+import { unifiedDiff } from '../../core/diff.ts';
+import { conflictsOf } from '../../core/plan.ts';
+import { carryOut, readText, type Carried, type Planned, type Prepared } from '../../core/project.ts';
+import { planLines } from '../../bin/plan-lines.ts';
 
 /** Exit codes as the bin uses them; `yo` exits with an error's `code`. */
 export const EXIT_CODES = { input: 2, conflict: 3 } as const;
@@ -27,10 +28,6 @@ export function withExitCode<E>(error: E): E {
 export type SubcommandOptions = BaseOptions & Record<string, unknown>;
 
 type AnyGenerator = Generator<Record<string, unknown>, SubcommandOptions>;
-
-interface ConflicterFile {
-  conflicter?: string;
-}
 
 /** A flag of the command as core/render/registry.ts and core/render/deploy/command.ts list them. */
 interface StringOption {
@@ -66,67 +63,78 @@ export function isNonInteractive(gen: AnyGenerator): boolean {
   return stdin !== undefined && stdin.isTTY !== true;
 }
 
-/** Tells Yeoman's conflicter what to do with a file without asking. */
-function preset(gen: AnyGenerator, path: string, status: 'create' | 'force'): void {
-  const file = gen.env.sharedFs.get(path) as unknown as ConflicterFile;
-  file.conflicter = status;
+/** What the user chose for each edited file, by path: their version, or the new one. */
+export type Decisions = Map<string, 'keep' | 'update'>;
+
+/**
+ * Decides every edited file before anything is written: --force takes the new version; a
+ * non-interactive run stops (exit 3); on a terminal, each file is asked about in turn (keep
+ * mine, take the new version, or see the differences first).
+ */
+export async function decideConflicts(gen: AnyGenerator, prepared: Prepared, force: boolean): Promise<Decisions> {
+  const decisions: Decisions = new Map();
+  const conflicts = conflictsOf(prepared.plan);
+  if (conflicts.length === 0) return decisions;
+  if (force) {
+    for (const path of conflicts) decisions.set(path, 'update');
+    return decisions;
+  }
+  if (isNonInteractive(gen)) throw withExitCode(new ConflictError(conflicts));
+  for (const entry of prepared.plan.entries.filter((e) => e.action === 'conflict')) {
+    for (;;) {
+      const answer = (await gen.env.adapter.prompt([
+        {
+          type: 'select',
+          name: 'choice',
+          message: `${entry.path} was edited since it was generated. What should happen to it?`,
+          choices: [
+            { name: 'keep my version', value: 'keep' },
+            { name: 'take the new version (my edits are lost)', value: 'update' },
+            { name: 'show the differences first', value: 'diff' },
+          ],
+        } as never,
+      ])) as { choice?: string };
+      if (answer.choice === 'diff') {
+        gen.log.write(unifiedDiff(entry.path, readText(gen.destinationPath(entry.path)), entry.content ?? ''));
+        continue;
+      }
+      decisions.set(entry.path, answer.choice === 'update' ? 'update' : 'keep');
+      break;
+    }
+  }
+  return decisions;
+}
+
+/** Applies the decisions to a plan; an edited file nobody decided about stops the run (exit 3). */
+export function settleWith(decisions: Decisions): (planned: Planned) => void {
+  return ({ prepared }) => {
+    const undecided = prepared.plan.entries.filter((e) => e.action === 'conflict' && !decisions.has(e.path)).map((e) => e.path);
+    if (undecided.length) throw withExitCode(new ConflictError(undecided));
+    for (const entry of prepared.plan.entries) {
+      if (entry.action !== 'conflict') continue;
+      entry.action = decisions.get(entry.path) === 'update' ? 'update' : 'keep';
+    }
+  };
 }
 
 /**
- * Puts one plan entry into mem-fs (`mode` for the file, the entry's own by default).
- * Returns whether the file is written (created, updated, or a conflict for Yeoman to ask).
+ * Carries the plan out through the core, as the bin does (the project's lock, the journal,
+ * each file written to a temporary file and renamed, secrets 0644 in a 0700 folder), and
+ * prints the same report lines. Returns what was carried out.
  */
-export function writeEntry(gen: AnyGenerator, entry: PlanEntry, force: boolean, mode: number | undefined = entry.mode): boolean {
-  const target = gen.destinationPath(entry.path);
-  if (entry.action === 'create' || entry.action === 'update' || entry.action === 'conflict') {
-    gen.fs.write(target, entry.content ?? '', mode === undefined ? undefined : { stat: { mode } as Stats });
-    // Files the plan decided on are written without asking; an edited file (conflict)
-    // goes to Yeoman's conflicter, which asks, unless --force.
-    if (entry.action === 'create') preset(gen, target, 'create');
-    else if (entry.action === 'update' || force) preset(gen, target, 'force');
-    return true;
-  }
-  if (entry.action === 'remove') {
-    gen.fs.delete(target);
-    preset(gen, target, 'force');
-  }
-  return false;
+export function carryOutPlan(gen: AnyGenerator, planned: Planned, replan: () => Planned, decisions: Decisions): Carried {
+  const done = carryOut(gen.destinationRoot(), planned, replan, settleWith(decisions));
+  const cleaned = done.cleaned.map((path) => `${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
+  gen.log.writeln(planLines(done.prepared.plan.entries, done.yoRc.changed, cleaned, done.prepared.plan.modeFixes ?? []).join('\n'));
+  return done;
 }
 
-/** Writes .yo-rc.json when it changes; returns whether it did. */
-export function writeYoRc(gen: AnyGenerator, inputs: Inputs, prepared: Prepared): boolean {
-  const yoRc = nextYoRc(inputs, prepared);
-  if (yoRc.changed) {
-    const target = gen.destinationPath(YO_RC);
-    gen.fs.write(target, yoRc.content);
-    preset(gen, target, 'force');
+/** A generator's writing step: decide the edited files, then carry the plan out (see carryOutPlan). */
+export async function writePlanned(gen: AnyGenerator, planned: Planned, replan: () => Planned): Promise<Carried> {
+  try {
+    const decisions = await decideConflicts(gen, planned.prepared, gen.options['force'] === true);
+    return carryOutPlan(gen, planned, replan, decisions);
+  } catch (error) {
+    throw withExitCode(error);
   }
-  return yoRc.changed;
-}
-
-/**
- * A sub-generator's writing step: exit 3 when edited files stand in the way of a
- * non-interactive run without --force, then every entry but secrets (the app generator
- * made them, and the plan only creates missing ones, which a sub-command never needs) and
- * .yo-rc.json. Returns whether .yo-rc.json changed.
- */
-export function writeSubcommandPlan(gen: AnyGenerator, inputs: Inputs, prepared: Prepared): boolean {
-  const { plan } = prepared;
-  const force = gen.options['force'] === true;
-  const conflicts = conflictsOf(plan);
-  if (conflicts.length && !force && isNonInteractive(gen)) throw withExitCode(new ConflictError(conflicts));
-  for (const entry of plan.entries) {
-    if (entry.kind === 'secret') continue;
-    writeEntry(gen, entry, force);
-  }
-  return writeYoRc(gen, inputs, prepared);
-}
-
-/** A sub-generator's closing lines before its summary: files kept, or nothing changed. */
-export function logSubcommandEnd(gen: AnyGenerator, entries: readonly PlanEntry[], yoRcChanged: boolean): void {
-  for (const e of entries) {
-    if (e.action === 'keep-removed') gen.log.info(`kept ${e.path} (${e.note ?? 'no longer generated, but edited by you'})`);
-  }
-  const changed = entries.some((e: PlanEntry) => ['create', 'update', 'conflict', 'remove'].includes(e.action) && e.kind !== 'secret');
-  if (!changed && !yoRcChanged) gen.log.writeln('up to date: nothing changed');
 }

@@ -281,7 +281,7 @@ describe('re-runs', () => {
     await run({ cwd, options: { yes: true } });
     const secrets = Object.fromEntries(Object.entries(fingerprint(cwd)).filter(([f]) => f.startsWith('secrets/')));
     writeFileSync(join(cwd, 'Dockerfile'), 'FROM scratch\n');
-    writeFileSync(join(cwd, 'secrets/redis_password'), 'my-own-password\n');
+    writeFileSync(join(cwd, 'secrets/redis_password'), 'my-own-password-long\n');
     const mine = fingerprint(cwd)['secrets/redis_password'];
     await run({ cwd, options: { yes: true, force: true, 'host-port': '4000' } });
     expect(read(cwd, 'Dockerfile')).not.toBe('FROM scratch\n');
@@ -289,7 +289,7 @@ describe('re-runs', () => {
     expect(compose(cwd).services.app.ports).toEqual(['127.0.0.1:4000:3000']);
     // The user's password stays; the ACL follows it.
     expect(fingerprint(cwd)['secrets/redis_password']).toBe(mine);
-    expect(read(cwd, 'secrets/redis.acl')).toContain(createHash('sha256').update('my-own-password').digest('hex'));
+    expect(read(cwd, 'secrets/redis.acl')).toContain(createHash('sha256').update('my-own-password-long').digest('hex'));
     expect(Object.keys(secrets)).toEqual(['secrets/redis.acl', 'secrets/redis_password']);
   });
 
@@ -305,16 +305,16 @@ describe('re-runs', () => {
     expect(state(cwd).answers.app.hostPort).toBe(5000);
   });
 
-  it('interactive: an edited file goes to Yeoman\'s conflicter prompt (skip keeps it)', async () => {
+  it('interactive: an edited file is asked about before anything is written (keep mine keeps it)', async () => {
     const cwd = tempDir();
     await run({ cwd, options: { yes: true } });
     writeFileSync(join(cwd, 'Dockerfile'), 'FROM scratch\n');
-    const result = await run({ cwd, answers: { action: 'skip' } });
-    expect(result.askedQuestions.map((q) => q.name)).toEqual(['action']);
+    const result = await run({ cwd, answers: { choice: 'keep' } });
+    expect(result.askedQuestions.map((q) => q.name)).toEqual(['choice']);
     expect(read(cwd, 'Dockerfile')).toBe('FROM scratch\n');
     // Asked only about the edited file: the others are identical and not asked about.
-    const again = await run({ cwd, answers: { action: 'write' } });
-    expect(again.askedQuestions.map((q) => q.name)).toEqual(['action']);
+    const again = await run({ cwd, answers: { choice: 'update' } });
+    expect(again.askedQuestions.map((q) => q.name)).toEqual(['choice']);
     expect(read(cwd, 'Dockerfile')).not.toBe('FROM scratch\n');
     expect(sha256(read(cwd, 'Dockerfile'))).toBe(state(cwd).generated.files['Dockerfile']);
   });

@@ -4,8 +4,10 @@
 // has an old and a new version, some are created and some removed). After each kill:
 // - every file is its old or its new content (or absent, where it was being created or
 //   removed), never cut short; secrets kept are untouched, secrets created are whole;
-// - nothing else is there but the documented `.<pid>.<n>.wpsn-tmp` temporary files;
-// - .yo-rc.json is the old one or the new one;
+// - nothing else is there but the documented `.<pid>.<n>.wpsn-tmp` temporary files and
+//   the run's lock (.wpsn-docker.lock);
+// - .yo-rc.json is the old one, the new one, or the journal between them (the new answers,
+//   the old hashes, and the new ones as `pending`), written before the first file;
 // - the same command run again succeeds, removes the temporary files, and converges to
 //   exactly what an uninterrupted run writes.
 // The write loop is too fast to hit by chance: core/write.ts's test-only hook
@@ -16,6 +18,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../core/lock.ts';
 import { TEMP_FILE_RE } from '../../core/write.ts';
 import { BIN, cleanEnv, ensureBuilt } from './helpers/cli.ts';
 
@@ -55,6 +58,24 @@ function files(root: string): Map<string, Buffer> {
 
 const isTemp = (path: string): boolean => TEMP_FILE_RE.test(path.split('/').pop()!);
 
+type Obj = Record<string, any>;
+const stateOf = (buffer: Buffer | undefined): Obj | undefined => (buffer ? (JSON.parse(buffer.toString('utf8')) as Obj)['generator-wpsn-docker'] : undefined);
+
+/** Which .yo-rc.json a killed run left: the old one, the new one, or the journal between them. */
+function yoRcStage(now: Buffer | undefined, old: Buffer, neu: Buffer): 'old' | 'journal' | 'new' | undefined {
+  if (now?.equals(old)) return 'old';
+  if (now?.equals(neu)) return 'new';
+  const state = stateOf(now);
+  const before = stateOf(old)!;
+  const after = stateOf(neu)!;
+  const journal =
+    state !== undefined &&
+    JSON.stringify(state['answers']) === JSON.stringify(after['answers']) &&
+    JSON.stringify(state['generated']?.['files']) === JSON.stringify(before['generated']['files']) &&
+    JSON.stringify(state['generated']?.['pending']) === JSON.stringify(after['generated']['files']);
+  return journal ? 'journal' : undefined;
+}
+
 /**
  * What is wrong with a project after a killed run: each file must be its old content, its
  * new content, or absent where it had no old (or no new) version. Secrets created by the
@@ -70,6 +91,9 @@ export function checkInterrupted(
   let newer = 0;
   let older = 0;
   for (const path of new Set([...old.keys(), ...neu.keys(), ...now.keys()])) {
+    // Checked on its own (yoRcStage): it may also be the journal between the two.
+    // The lock of the killed run: the next run takes it over (its process is gone).
+    if (path === '.yo-rc.json' || path === LOCK_FILE) continue;
     if (isTemp(path)) {
       if (old.has(path) || neu.has(path)) problems.push(`${path}: a temporary file in a reference tree`);
       temps++;
@@ -191,7 +215,9 @@ describe('atomic writes: SIGKILL at random points while the bin writes', () => {
     expect(changed.length).toBeGreaterThanOrEqual(15);
     expect(created.length).toBeGreaterThanOrEqual(3);
     expect(removed.length).toBeGreaterThanOrEqual(3);
-    expect(writesPerRun).toBe(changed.length + created.length + removed.length);
+    // Every changed, created or removed file once, and .yo-rc.json twice (the journal first).
+    expect(changed).toContain('.yo-rc.json');
+    expect(writesPerRun).toBe(changed.length + created.length + removed.length + 1);
     // The secrets the old run made are kept, byte for byte.
     for (const path of [...oldTree.keys()].filter((p) => p.startsWith('secrets/'))) expect(newTree.get(path)?.equals(oldTree.get(path)!), path).toBe(true);
   });
@@ -215,7 +241,7 @@ describe('atomic writes: SIGKILL at random points while the bin writes', () => {
     const rand = random(SEED);
     console.info(`kill test: ${KILLS} kill points, seed ${SEED} (re-run with WPSN_KILL_SEED=${SEED})`);
     const points = Array.from({ length: KILLS }, () => ({ after: Math.floor(rand() * (writesPerRun + 1)), extraMs: Math.floor(rand() * DELAY_MS * 3) }));
-    const outcomes: Array<{ after: number; announced: number; killed: boolean; temps: number; newer: number; older: number; yoRc: 'old' | 'new' }> = [];
+    const outcomes: Array<{ after: number; announced: number; killed: boolean; temps: number; newer: number; older: number; yoRc: 'old' | 'journal' | 'new' }> = [];
     const one = async (point: { after: number; extraMs: number }, i: number) => {
       const dir = mkdtempSync(join(tmpdir(), `wpsn-kill-${i}-`));
       work.push(dir);
@@ -225,9 +251,8 @@ describe('atomic writes: SIGKILL at random points while the bin writes', () => {
       const check = checkInterrupted(now, oldTree, newTree);
       const where = `kill point ${i} (after ${point.after} writes + ${point.extraMs} ms; ${killed.announced} announced; ${killed.signal ?? `exit ${killed.code}`})`;
       expect(check.problems, where).toEqual([]);
-      const yoRc = now.get('.yo-rc.json');
-      const yoRcState = yoRc?.equals(oldTree.get('.yo-rc.json')!) ? 'old' : yoRc?.equals(newTree.get('.yo-rc.json')!) ? 'new' : undefined;
-      expect(yoRcState, `${where}: .yo-rc.json is neither the old nor the new one`).toBeDefined();
+      const yoRcState = yoRcStage(now.get('.yo-rc.json'), oldTree.get('.yo-rc.json')!, newTree.get('.yo-rc.json')!);
+      expect(yoRcState, `${where}: .yo-rc.json is neither the old one, the new one nor the journal between them`).toBeDefined();
       // The same command again: succeeds, cleans up, and writes what an uninterrupted run writes.
       const again = await runCliAsync(dir, NEW_ARGS);
       expect(again.code, `${where}: the next run: ${again.describe}`).toBe(0);
@@ -237,6 +262,8 @@ describe('atomic writes: SIGKILL at random points while the bin writes', () => {
       const converged = checkInterrupted(final, new Map([...newTree].filter(([p]) => oldTree.has(p) || !p.startsWith('secrets/'))), newTree);
       expect(converged.problems, `${where}: after the next run`).toEqual([]);
       expect(converged.temps, `${where}: temporary files left after the next run`).toBe(0);
+      expect(final.has(LOCK_FILE), `${where}: the lock is gone after the next run`).toBe(false);
+      expect(final.get('.yo-rc.json')?.equals(newTree.get('.yo-rc.json')!), `${where}: .yo-rc.json after the next run`).toBe(true);
       expect([...final.keys()].sort(), `${where}: the files after the next run`).toEqual([...newTree.keys()].sort());
       // And (every fifth point, for time) a third run has nothing left to do.
       if (i % 5 === 0) {
@@ -258,13 +285,14 @@ describe('atomic writes: SIGKILL at random points while the bin writes', () => {
     const withTemps = outcomes.filter((o) => o.temps > 0).length;
     console.info(
       `kill test: ${outcomes.length} kill points, ${killed} runs killed by SIGKILL (the rest had finished), ${mixed} left a mix of old and new files, ` +
-        `${withTemps} left temporary files, .yo-rc.json old ${outcomes.filter((o) => o.yoRc === 'old').length} / new ${outcomes.filter((o) => o.yoRc === 'new').length}; nothing lost`,
+        `${withTemps} left temporary files, .yo-rc.json old ${outcomes.filter((o) => o.yoRc === 'old').length} / journal ${outcomes.filter((o) => o.yoRc === 'journal').length} / new ${outcomes.filter((o) => o.yoRc === 'new').length}; nothing lost`,
     );
     expect(outcomes).toHaveLength(KILLS);
     // The kill points really fell while the run wrote.
     expect(killed).toBeGreaterThanOrEqual(Math.floor(KILLS * 0.8));
     expect(mixed).toBeGreaterThanOrEqual(Math.floor(KILLS / 5));
     expect(withTemps).toBeGreaterThanOrEqual(Math.floor(KILLS / 5));
+    expect(outcomes.filter((o) => o.yoRc === 'journal').length, 'kills between the journal and the final .yo-rc.json').toBeGreaterThanOrEqual(Math.floor(KILLS / 5));
   }, 300_000);
 
   it('a stale temporary file of a dead process is removed by the next run; a user file of a similar name is not', () => {

@@ -1,8 +1,9 @@
 // Security: what a cloned repository's files (.yo-rc.json above all, which comes with pull
 // requests) can make a run do to the project. Each test plants something hostile and
 // checks that the run refuses it or leaves the user's files alone.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { renderAppFiles } from '../../core/render/files.ts';
 import { resolveSpec, type Raw } from '../../core/spec.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import { REGISTRY_TARGETS } from '../../schema/registry.ts';
-import { ensureBuilt, runCli } from './helpers/cli.ts';
+import { BIN, cleanEnv, ensureBuilt, runCli } from './helpers/cli.ts';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -101,4 +102,127 @@ describe("the project's .npmrc", () => {
     expect(files.get('docker-compose.yml')).not.toContain('npmrc');
     expect(files.get('Dockerfile')).not.toContain('id=npmrc');
   });
+});
+
+describe('an existing secrets/ folder', () => {
+  const generated = () => {
+    ensureBuilt();
+    const dir = tempDir();
+    const r = runCli(dir, ['--yes']);
+    expect(r.code, r.describe).toBe(0);
+    return dir;
+  };
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it.skipIf(process.getuid?.() !== 0)("that belongs to another user is refused with the fix, and nothing is written", () => {
+    const dir = generated();
+    chownSync(join(dir, 'secrets'), 4321, 4321);
+    chownSync(join(dir, 'secrets', 'redis_password'), 4321, 4321);
+    rmSync(join(dir, 'Dockerfile'));
+    const r = runCli(dir, ['--yes']);
+    expect(r.code, r.describe).toBe(2);
+    expect(r.stderr).toMatch(/secrets \(|secrets = /);
+    expect(r.stderr).toContain('belongs to uid 4321, not to you (uid 0)');
+    expect(r.stderr).toContain('chown -R 0');
+    expect(existsSync(join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['short', 'hunter2\n'],
+    ['spaces around', '  correct horse battery staple  \n'],
+    ['control characters', 'abcdefghijklmnop\u0007qrst\n'],
+  ])('with a planted %s password is refused, naming the file and the rule', (_, password) => {
+    const dir = generated();
+    writeFileSync(join(dir, 'secrets', 'redis_password'), password);
+    const r = runCli(dir, ['--yes']);
+    expect(r.code, r.describe).toBe(2);
+    expect(r.stderr).toContain('secrets/redis_password');
+    expect(r.stderr).toContain('at least 16 characters');
+    // The Redis ACL still holds the old password's hash: nothing was rewritten.
+    expect(readFileSync(join(dir, 'secrets', 'redis.acl'), 'utf8')).not.toContain(createHash('sha256').update(password.trim()).digest('hex'));
+  });
+
+  it('keeps a strong password the user put there, and derives the ACL from it', () => {
+    const dir = generated();
+    const mine = 'my-own-password-of-decent-length';
+    writeFileSync(join(dir, 'secrets', 'redis_password'), `${mine}\n`);
+    const r = runCli(dir, ['--yes']);
+    expect(r.code, r.describe).toBe(0);
+    expect(readFileSync(join(dir, 'secrets', 'redis_password'), 'utf8')).toBe(`${mine}\n`);
+    expect(readFileSync(join(dir, 'secrets', 'redis.acl'), 'utf8')).toContain(createHash('sha256').update(mine).digest('hex'));
+  });
+
+  it('with loosened modes has them put back (0700, 0644), reported; --dry-run only says so', () => {
+    const dir = generated();
+    chmodSync(join(dir, 'secrets'), 0o777);
+    chmodSync(join(dir, 'secrets', 'redis_password'), 0o666);
+    chmodSync(join(dir, 'secrets', 'redis.acl'), 0o600);
+    const dry = runCli(dir, ['--dry-run']);
+    expect(dry.code, dry.describe).toBe(0);
+    expect(dry.stdout).toContain('# secrets: mode 0777 would be put back to 0700');
+    expect(mode(join(dir, 'secrets'))).toBe(0o777);
+    const r = runCli(dir, ['--yes']);
+    expect(r.code, r.describe).toBe(0);
+    expect(r.stdout).toMatch(/fix secrets \(mode 0777 -> 0700\)/);
+    expect(r.stdout).toMatch(/fix secrets\/redis_password \(mode 0666 -> 0644\)/);
+    expect(r.stdout).toMatch(/fix secrets\/redis\.acl \(mode 0600 -> 0644\)/);
+    expect(mode(join(dir, 'secrets'))).toBe(0o700);
+    expect(mode(join(dir, 'secrets', 'redis_password'))).toBe(0o644);
+    expect(mode(join(dir, 'secrets', 'redis.acl'))).toBe(0o644);
+    const again = runCli(dir, ['--yes']);
+    expect(again.stdout).toContain('up to date: nothing changed');
+  });
+});
+
+/** The bin, without blocking the event loop, so that many can run at once. */
+function spawnCli(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+      if (env['KILL_AFTER'] && stderr.includes(env['KILL_AFTER'])) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('runs at the same time, and runs cut short', () => {
+  it('40 simultaneous first runs into one folder: one set of passwords, the ACL matching it, every run exit 0', async () => {
+    ensureBuilt();
+    const dir = join(tempDir(), 'shop');
+    const runs = await Promise.all(Array.from({ length: 40 }, () => spawnCli(tmpdir(), [dir, '--yes'])));
+    for (const r of runs) expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(runs.map((r) => r.stderr).join('')).not.toMatch(/invalid input|EEXIST/);
+    const password = readFileSync(join(dir, 'secrets', 'redis_password'), 'utf8');
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+    expect(readFileSync(join(dir, 'secrets', 'redis.acl'), 'utf8')).toContain(createHash('sha256').update(password.trim()).digest('hex'));
+    // Exactly one run made each password; the others found it there.
+    expect(runs.filter((r) => /create secrets\/redis_password/.test(r.stdout))).toHaveLength(1);
+    expect(existsSync(join(dir, '.wpsn-docker.lock'))).toBe(false);
+    const again = runCli(dir, ['--yes']);
+    expect(again.stdout).toContain('up to date: nothing changed');
+  }, 120_000);
+
+  it.each(['package.json', 'server.js', 'Dockerfile', 'secrets/redis_password'])(
+    'a first run killed while it writes %s: the same command again finishes the job (exit 0)',
+    async (file) => {
+      ensureBuilt();
+      const dir = join(tempDir(), 'shop');
+      const killed = await spawnCli(tmpdir(), [dir, '--yes'], { WPSN_TEST_WRITE_DELAY_MS: '20', KILL_AFTER: `wpsn-test-write ${join(dir, file)}` });
+      expect(killed.signal).toBe('SIGKILL');
+      const again = runCli(dir, ['--yes']);
+      expect(again.code, again.describe).toBe(0);
+      const reference = join(tempDir(), 'shop');
+      expect(runCli(tmpdir(), [reference, '--yes']).code).toBe(0);
+      const list = (root: string) => readdirSync(root, { recursive: true }).map(String).sort();
+      expect(list(dir)).toEqual(list(reference));
+      expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(readFileSync(join(reference, 'Dockerfile'), 'utf8'));
+      expect(runCli(dir, ['--yes']).stdout).toContain('up to date: nothing changed');
+    },
+  );
 });
