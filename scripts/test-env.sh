@@ -2,10 +2,11 @@
 # Prepare everything the project's tests need, idempotently:
 #   1. shellcheck;
 #   2. a Docker Engine with the Compose v2 plugin, Buildx and docker-init (for `init: true`);
-#   3. the base images debian:bookworm-slim, node:24-bookworm-slim, redis:7-bookworm and the
-#      database images debian:trixie-slim, postgres:17-trixie and mariadb:11.8: pulled when a
-#      registry is reachable, otherwise faithful local stand-ins (scripts/standins/, each
-#      labelled as such), built only when absent;
+#   3. the base images debian:bookworm-slim, node:24-bookworm-slim, redis:7-bookworm, the
+#      database images debian:trixie-slim, postgres:17-trixie, mariadb:11.8 and the service
+#      images valkey/valkey:8.1-trixie, memcached:1.6-trixie, rabbitmq:4.0-management,
+#      nats:2.10: pulled when a registry is reachable, otherwise faithful local stand-ins
+#      (scripts/standins/, each labelled as such), built only when absent;
 #   4. Debian's docker-registry and apache2-utils (htpasswd) for the registry tests
 #      (installed only: the tests start their own registries on free loopback ports).
 # When everything is there it only checks, in a few seconds.
@@ -32,6 +33,7 @@ DEBIAN_MIRROR=${WPSN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 IMAGES=(
   debian:bookworm-slim node:24-bookworm-slim redis:7-bookworm
   debian:trixie-slim postgres:17-trixie mariadb:11.8
+  valkey/valkey:8.1-trixie memcached:1.6-trixie rabbitmq:4.0-management nats:2.10
 )
 DESCRIPTION_LABEL=org.opencontainers.image.description
 # Where dockerd looks for docker-init after $PATH.
@@ -391,6 +393,10 @@ ensure_image() {
     redis:7-bookworm) build_redis_standin "$image" ;;
     postgres:17-trixie) build_dockerfile_standin "$image" postgres "Debian trixie's postgresql-17" ;;
     mariadb:11.8) build_dockerfile_standin "$image" mariadb "Debian trixie's mariadb-server 11.8" ;;
+    valkey/valkey:8.1-trixie) build_dockerfile_standin "$image" valkey "Debian trixie's valkey-server 8.1" ;;
+    memcached:1.6-trixie) build_dockerfile_standin "$image" memcached "Debian trixie's memcached 1.6" ;;
+    rabbitmq:4.0-management) build_dockerfile_standin "$image" rabbitmq "Debian trixie's rabbitmq-server 4.0" ;;
+    nats:2.10) build_dockerfile_standin "$image" nats "Debian trixie's nats-server 2.10" ;;
     *) die "no stand-in recipe for $image" ;;
   esac
   image_present "$image" || die "building the stand-in $image produced no image"
@@ -403,8 +409,8 @@ ensure_images() {
     return 0
   fi
   local image
-  # In order: node and redis are built FROM debian:bookworm-slim, the databases FROM
-  # debian:trixie-slim.
+  # In order: node and redis are built FROM debian:bookworm-slim, the databases and services
+  # FROM debian:trixie-slim.
   for image in "${IMAGES[@]}"; do ensure_image "$image"; done
 }
 
