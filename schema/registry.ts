@@ -36,7 +36,10 @@ export interface Rule {
 // Pieces of the OCI reference grammar (github.com/distribution/reference) in ERE form.
 const COMPONENT = '[a-z0-9]+(([._]|__|[-]+)[a-z0-9]+)*';
 const DOMAIN_LABEL = '([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const PORT = ':[0-9]{1,5}';
+/** A TCP port, 1 to 65535, without leading zeros (a regex has to spell the range out). */
+const PORT = ':(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+const AWS_REGION = '[a-z]{2}(-[a-z]+)+-[0-9]{1,2}';
+const GAR_LOCATION = '[a-z]+(-[a-z]+[0-9]+)?';
 
 export const RULES = {
   /** An OCI tag. */
@@ -81,8 +84,36 @@ export const RULES = {
     pattern: `localhost(${PORT})?|${DOMAIN_LABEL}(\\.${DOMAIN_LABEL})+(${PORT})?|${DOMAIN_LABEL}${PORT}|\\[[a-fA-F0-9]*:[a-fA-F0-9:]*\\](${PORT})?`,
     min: 1,
     max: 253,
-    text: 'a registry host with an optional port, such as registry.example.com or 127.0.0.1:5000 (a bare name needs a port or a ".": Docker would read it as a Docker Hub namespace)',
+    text: 'a registry host with an optional port from 1 to 65535, such as registry.example.com or 127.0.0.1:5000 (a bare name needs a port or a ".": Docker would read it as a Docker Hub namespace)',
   },
+  // The hosts each cloud target sends its credential to (lowercase: scripts lowercase a
+  // host before checking it). A per-target override (ECR_REGISTRY_HOST, ...) must follow
+  // its target's rule unless the matching _ALLOW_FOREIGN switch is 1.
+  dockerhubHost: {
+    pattern: 'docker\\.io|registry-1\\.docker\\.io|index\\.docker\\.io',
+    min: 9,
+    max: 20,
+    text: 'a Docker Hub host: docker.io, registry-1.docker.io or index.docker.io',
+  },
+  ecrHost: {
+    pattern: `[0-9]{12}\\.(dkr\\.ecr(-fips)?\\.${AWS_REGION}\\.amazonaws\\.com(\\.cn)?|dkr-ecr(-fips)?\\.${AWS_REGION}\\.on\\.aws)`,
+    min: 1,
+    max: 253,
+    text: 'an Amazon ECR host: ACCOUNT.dkr.ecr.REGION.amazonaws.com (.com.cn in China), ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com (FIPS), or ACCOUNT.dkr-ecr[-fips].REGION.on.aws (dual-stack)',
+  },
+  garHost: {
+    pattern: `${GAR_LOCATION}-docker\\.pkg\\.dev`,
+    min: 1,
+    max: 253,
+    text: 'an Artifact Registry host: LOCATION-docker.pkg.dev, such as europe-west4-docker.pkg.dev',
+  },
+  acrHost: {
+    pattern: '[a-z0-9]{5,50}\\.azurecr\\.(io|cn|us)',
+    min: 1,
+    max: 253,
+    text: 'an Azure Container Registry host: NAME.azurecr.io (NAME.azurecr.cn and NAME.azurecr.us in the China and US Government clouds)',
+  },
+  ghcrHost: { pattern: 'ghcr\\.io', min: 7, max: 7, text: 'the GitHub Container Registry host: ghcr.io' },
   platforms: {
     pattern: '[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?(,[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?)*',
     min: 1,
@@ -98,7 +129,7 @@ export const RULES = {
     text: 'a user name without white space or ":"',
   },
   awsRegion: {
-    pattern: '[a-z]{2}(-[a-z]+)+-[0-9]{1,2}',
+    pattern: AWS_REGION,
     min: 1,
     max: 32,
     text: 'an AWS region, such as eu-west-1 or us-gov-west-1',
@@ -111,7 +142,7 @@ export const RULES = {
     text: 'a Google Cloud project ID: 6 to 30 lowercase letters, digits and "-", starting with a letter, not ending with "-" (optionally domain-scoped, such as example.com:my-project)',
   },
   garLocation: {
-    pattern: '[a-z]+(-[a-z]+[0-9]+)?',
+    pattern: GAR_LOCATION,
     min: 2,
     max: 40,
     text: 'an Artifact Registry location, such as europe-west4, us-central1 or the multi-region us',
@@ -163,10 +194,24 @@ export function follows(rule: Rule, value: string): boolean {
   return re.test(value) && value.length >= rule.min && value.length <= rule.max;
 }
 
+/**
+ * Why a value breaks a rule, for the schema's message. A host that is fine but for its
+ * port gets a message about the port (the rule's text would bury it).
+ */
+export function ruleMessage(name: RuleName, what: string, value: unknown): string {
+  if (name === 'host' && typeof value === 'string') {
+    const port = /:([0-9]+)$/.exec(value)?.[1];
+    if (port !== undefined && follows(RULES.host, `${value.slice(0, -port.length - 1)}:1`)) {
+      return `${what} must have a port from 1 to 65535, written without leading zeros (${port} is not one)`;
+    }
+  }
+  return `${what} must be ${RULES[name].text}`;
+}
+
 const ruled = (name: RuleName, what: string) =>
   z
     .string({ error: `${what} must be a string` })
-    .refine((v) => follows(RULES[name], v), { error: `${what} must be ${RULES[name].text}` })
+    .refine((v) => follows(RULES[name], v), { error: (issue) => ruleMessage(name, what, issue.input) })
     // For editors (the JSON Schema export): the same rule as JSON Schema keywords.
     .meta({ pattern: `^(${RULES[name].pattern})$`, minLength: RULES[name].min, maxLength: RULES[name].max });
 

@@ -5,6 +5,10 @@
 //   offline/images.txt      one line per image: reference, image ID, platform, size in bytes
 //   offline/SHA256SUMS      sha256sum lines for both (other bundles' lines in the folder are kept)
 //
+// It also prints the archive's SHA-256 for the workshop leader to publish apart from the
+// archive: SHA256SUMS travels with it, so it only shows a copy is not damaged; the published
+// value (scripts/offline-load.sh --expect-sha256) shows who made it.
+//
 // The images: every service image of docker-compose.yml (Redis, the database, extra services),
 // the images Compose builds (the app, built first when missing), and the base images their
 // Dockerfiles start FROM. scripts/offline-load.sh (generated with --workshop) checks and loads
@@ -19,6 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { OFFLINE_ARCHIVE, OFFLINE_LOAD_SCRIPT } from '../../core/render/workshop.ts';
+import { shellQuote, shellWord } from '../../core/shell.ts';
 import { cliEnv, findEngine, type Engine } from './engine.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -38,8 +43,13 @@ The images: the service images of docker-compose.yml (Redis, the database, extra
 the images Compose builds (the app: built first with docker compose build when missing),
 and the base images their Dockerfiles start FROM. Missing service and base images are
 pulled first. On each machine, copy the offline/ folder into the project and run
-${OFFLINE_LOAD_SCRIPT} (generated with --workshop): it checks the checksums and loads the
-archive, no arguments needed.
+${OFFLINE_LOAD_SCRIPT} (generated with --workshop): it checks the checksums, refuses an
+archive that would tag images the list does not name, and loads it.
+
+It prints the archive's SHA-256 last: publish that value apart from the archive (the
+workshop page, the board, a chat message), and have each machine run
+${OFFLINE_LOAD_SCRIPT} --expect-sha256 <that value>. SHA256SUMS travels with the
+archive, so on its own it shows that a copy is not damaged, not who made it.
 
 Options:
   --output <file.tar.gz>   where to write the archive (default: ${OFFLINE_ARCHIVE} in the
@@ -208,6 +218,28 @@ export function mergeSums(existing: string | undefined, ours: Record<string, str
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, hash]) => `${hash}  ${name}\n`)
     .join('');
+}
+
+/**
+ * What the leader does next: copy the folder, and publish the archive's SHA-256 apart from it
+ * (SHA256SUMS travels with the archive: it shows a copy is not damaged, not who made it).
+ * The last line is the SHA-256 alone, for scripts.
+ */
+export function nextSteps(o: { archive: string; dir: string; sha256: string; loadScript: boolean }): string[] {
+  const name = basename(o.archive);
+  const lines = [`Next: copy ${o.dir}/ into this project on each machine, and publish the archive's SHA-256 apart from it`];
+  lines.push('(the workshop page, the board, a chat message): SHA256SUMS travels with the archive, so it only shows');
+  lines.push('that a copy is not damaged; the published value shows who made it. On each machine:');
+  if (o.loadScript) {
+    lines.push(`  ${OFFLINE_LOAD_SCRIPT} --expect-sha256 ${o.sha256}`);
+  } else {
+    lines.push(
+      `  (cd ${shellWord(o.dir)} && echo ${shellQuote(`${o.sha256}  ${name}`)} | sha256sum -c - && sha256sum -c SHA256SUMS) && docker load -i ${shellWord(o.archive)}`,
+      `(re-run the generator with --workshop to get ${OFFLINE_LOAD_SCRIPT}, which does that, loads only the listed images and checks each one.)`,
+    );
+  }
+  lines.push(`sha256 of ${o.archive}: ${o.sha256}`);
+  return lines;
 }
 
 export function formatBytes(bytes: number): string {
@@ -391,7 +423,8 @@ async function bundle(options: BundleOptions): Promise<number> {
   writeFileSync(join(outDir, manifestName), manifest);
   const sumsPath = join(outDir, 'SHA256SUMS');
   const existing = existsSync(sumsPath) ? readFileSync(sumsPath, 'utf8') : undefined;
-  writeFileSync(sumsPath, mergeSums(existing, { [basename(output)]: hash.digest('hex'), [manifestName]: createHash('sha256').update(manifest).digest('hex') }));
+  const archiveSha256 = hash.digest('hex');
+  writeFileSync(sumsPath, mergeSums(existing, { [basename(output)]: archiveSha256, [manifestName]: createHash('sha256').update(manifest).digest('hex') }));
 
   const show = (path: string) => {
     const rel = relative(dir, path);
@@ -405,17 +438,8 @@ async function bundle(options: BundleOptions): Promise<number> {
     `      ${show(join(outDir, manifestName))}, ${show(sumsPath)}`,
     `done in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     '',
+    ...nextSteps({ archive: show(output), dir: show(outDir), sha256: archiveSha256, loadScript: existsSync(join(dir, OFFLINE_LOAD_SCRIPT)) }),
   );
-  const loadScript = join(dir, OFFLINE_LOAD_SCRIPT);
-  if (existsSync(loadScript)) {
-    out.push(`Next: copy ${show(outDir)}/ into this project on each machine, then run ${OFFLINE_LOAD_SCRIPT} there (no arguments, no network).`);
-  } else {
-    out.push(
-      `Next: copy ${show(outDir)}/ into this project on each machine, then load it there:`,
-      `  (cd ${show(outDir)} && sha256sum -c SHA256SUMS) && docker load -i ${show(output)}`,
-      `(re-run the generator with --workshop to get ${OFFLINE_LOAD_SCRIPT}, which does that and checks each image.)`,
-    );
-  }
   process.stdout.write(`${out.join('\n')}\n`);
   // `bytes` counted the compressed stream; the file must hold all of it.
   if (statSync(output).size !== bytes) throw new BundleError(`${output} has ${statSync(output).size} bytes, expected ${bytes}`);

@@ -16,6 +16,7 @@ import { InputError } from '../errors.ts';
 import type { StackModel } from '../model.ts';
 import { ANSWER_OPTIONS, type AnswerOption } from '../options.ts';
 import type { Inputs } from '../project.ts';
+import { shellQuote } from '../shell.ts';
 import { renderTemplate } from '../templates.ts';
 import { stringifyYaml } from './compose.ts';
 import type { RenderedFile } from './files.ts';
@@ -75,14 +76,32 @@ export interface RegistryTargetModel {
   repository: string;
   /** Target-specific settings, in the order the script reads them. */
   variables: RegistryVariable[];
-  /** Shell-quoted generation-time default per variable ('' when none). */
+  /** Shell-quoted: the generation-time default per variable ('' when none), and imageRule. */
   sh: Record<string, string>;
   /** The rule the target applies to IMAGE. */
   imageRule: RuleName;
   /** Shell lines for the README: export what is needed, then the one command that pushes. */
   commands: { en: string[]; ko: string[] };
+  /** Cloud targets: the setting that names another host of the same registry (none for `registry`). */
+  hostOverride: HostOverride | undefined;
   /** What the publish workflow reads from the repository's variables and secrets. */
   ci: CiSetting[];
+}
+
+/**
+ * A cloud target's host override: VARIABLE names another host of the same registry (a FIPS
+ * or dual-stack endpoint, ...); a host outside the registry's domain needs ALLOW=1, because
+ * the target's credential is sent to whatever host the script logs in to.
+ */
+export interface HostOverride {
+  variable: string;
+  allow: string;
+  /** The rule the host must follow (lowercased first). */
+  rule: RuleName;
+  /** What the script sends to the host, for the warning and the refusal. */
+  credential: Text;
+  /** The arguments of the shell library's host_override, each shell-quoted, joined by spaces. */
+  args: string;
 }
 
 /** A naming rule as the shell library embeds it: pattern and text already shell-quoted. */
@@ -118,10 +137,8 @@ export interface RegistryModel {
   actions: typeof ACTIONS;
 }
 
-/** Single-quotes a value for bash. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+// One quoting function for every generated script (core/shell.ts); deploy's model imports it from here.
+export { shellQuote };
 
 const t = (en: string, ko: string): Text => ({ en, ko });
 
@@ -143,7 +160,7 @@ function commandsFor(script: string, variables: readonly RegistryVariable[]): { 
     const out: string[] = [];
     for (const v of variables) {
       if (v.secret) out.push(`read -rs ${v.name} && export ${v.name}   # ${pasteIt}`);
-      else if (v.required && v.value === undefined) out.push(`export ${v.name}=${v.example ?? '...'}`);
+      else if (v.required && v.value === undefined) out.push(`export ${v.name}=${shellQuote(v.example ?? '...')}`);
     }
     out.push(`${script} --dry-run   # ${dryRun}`, script);
     return out;
@@ -206,7 +223,80 @@ function ciSettings(spec: StackSpec['registries'], id: RegistryTarget): CiSettin
   }
 }
 
+type CloudTarget = Exclude<RegistryTarget, 'registry'>;
+
+/**
+ * Per cloud target: the prefix of its host override (PREFIX_REGISTRY_HOST), the rule its
+ * hosts follow, the host the script computes, and the credential that goes to the host.
+ */
+const HOST_OVERRIDES: Readonly<Record<CloudTarget, { prefix: string; rule: RuleName; computed: Text; example: Text; credential: Text }>> = {
+  dockerhub: {
+    prefix: 'DOCKERHUB',
+    rule: 'dockerhubHost',
+    computed: t('docker.io', 'docker.io'),
+    example: t('registry-1.docker.io', 'registry-1.docker.io'),
+    credential: t('DOCKERHUB_TOKEN', 'DOCKERHUB_TOKEN'),
+  },
+  ecr: {
+    prefix: 'ECR',
+    rule: 'ecrHost',
+    computed: t('ACCOUNT.dkr.ecr.REGION.amazonaws.com', 'ACCOUNT.dkr.ecr.REGION.amazonaws.com'),
+    example: t('a FIPS or dual-stack endpoint', 'FIPS 또는 듀얼 스택 엔드포인트'),
+    credential: t('the ECR login token (aws ecr get-login-password)', 'ECR 로그인 토큰 (aws ecr get-login-password)'),
+  },
+  gar: {
+    prefix: 'GAR',
+    rule: 'garHost',
+    computed: t('GAR_LOCATION-docker.pkg.dev', 'GAR_LOCATION-docker.pkg.dev'),
+    example: t('another location, such as us-docker.pkg.dev', '다른 위치 (예: us-docker.pkg.dev)'),
+    credential: t('your Google Cloud access token (gcloud auth print-access-token)', 'Google Cloud 액세스 토큰 (gcloud auth print-access-token)'),
+  },
+  acr: {
+    prefix: 'ACR',
+    rule: 'acrHost',
+    computed: t('the login server az acr show reports (NAME.azurecr.io)', 'az acr show가 알려 주는 로그인 서버 (NAME.azurecr.io)'),
+    example: t('NAME.azurecr.cn or NAME.azurecr.us in a sovereign cloud', '국가별 클라우드의 NAME.azurecr.cn, NAME.azurecr.us'),
+    credential: t('the registry token of az acr login --expose-token', 'az acr login --expose-token의 레지스트리 토큰'),
+  },
+  ghcr: {
+    prefix: 'GHCR',
+    rule: 'ghcrHost',
+    computed: t('ghcr.io', 'ghcr.io'),
+    example: t('only ghcr.io itself', 'ghcr.io 자신뿐'),
+    credential: t('GITHUB_TOKEN', 'GITHUB_TOKEN'),
+  },
+};
+
+function hostOverride(id: RegistryTarget): HostOverride | undefined {
+  if (id === 'registry') return undefined;
+  const o = HOST_OVERRIDES[id];
+  const variable = `${o.prefix}_REGISTRY_HOST`;
+  const credential = o.credential;
+  const args = [variable, o.rule, TARGET_LABELS[id], credential.en].map(shellQuote).join(' ');
+  return { variable, allow: `${variable}_ALLOW_FOREIGN`, rule: o.rule, credential, args };
+}
+
+/** The two settings of a cloud target's host override, for its help, README and model. */
+function hostOverrideVariables(id: RegistryTarget): RegistryVariable[] {
+  const h = hostOverride(id);
+  if (!h || id === 'registry') return [];
+  const o = HOST_OVERRIDES[id];
+  const label = TARGET_LABELS[id];
+  return [
+    variable(h.variable, t(`push to this host of ${label} instead (${o.example.en}); a host of another domain is refused`, `이 ${label} 호스트로 대신 푸시 (${o.example.ko}); 다른 도메인의 호스트는 거부`), {
+      fallback: o.computed,
+    }),
+    variable(h.allow, t(`1: let ${h.variable} name a host outside ${label} (a mirror, a test registry); ${h.credential.en} is then sent there`, `1: ${h.variable}에 ${label} 밖의 호스트도 허용 (미러, 테스트 레지스트리); 그러면 ${h.credential.ko}이(가) 그 호스트로 전송됨`), {
+      value: '0',
+    }),
+  ];
+}
+
 function targetVariables(spec: StackSpec['registries'], id: RegistryTarget): RegistryVariable[] {
+  return [...ownVariables(spec, id), ...hostOverrideVariables(id)];
+}
+
+function ownVariables(spec: StackSpec['registries'], id: RegistryTarget): RegistryVariable[] {
   switch (id) {
     case 'dockerhub':
       return [
@@ -301,9 +391,11 @@ export function deriveRegistry(spec: StackSpec, app: { localImage: string; servi
       workflow: `.github/workflows/publish-${id}.yml`,
       repository: repositoryOf(r, id, image),
       variables,
-      sh: Object.fromEntries(variables.map((v) => [v.name, shellQuote(v.value ?? '')])),
+      // Shell-quoted: each variable's generation-time default, and the rule IMAGE follows.
+      sh: { ...Object.fromEntries(variables.map((v) => [v.name, shellQuote(v.value ?? '')])), imageRule: shellQuote(IMAGE_RULE[id]) },
       imageRule: IMAGE_RULE[id],
       commands: commandsFor(`scripts/push-${id}.sh`, variables),
+      hostOverride: hostOverride(id),
       ci: ciSettings(r, id),
     };
   }
@@ -318,7 +410,6 @@ export function deriveRegistry(spec: StackSpec, app: { localImage: string; servi
       fallback: t('none: the platform of the local build', '없음: 로컬 빌드의 플랫폼'),
     }),
     variable('SKIP_BUILD', t(`1: push the existing local image ${app.localImage} instead of building it`, `1: 빌드하지 않고 기존 로컬 이미지 ${app.localImage}를 푸시`), { value: '0' }),
-    variable('REGISTRY_HOST', t('push to this host instead of the computed one (private endpoints, mirrors)', '계산된 호스트 대신 이 호스트로 푸시 (프라이빗 엔드포인트 등)')),
   ];
   const localImageName = app.localImage;
   return {
@@ -652,12 +743,27 @@ export function dependabotObject(): Obj {
   };
 }
 
+/**
+ * A generated script whose header (its help text) is comments only, up to `set -euo pipefail`.
+ * The header names values (the repository, the defaults): one with a line break would turn
+ * the rest of its line into a command. The schema allows none; this makes sure of it.
+ */
+export function commentedHeader(path: string, script: string): string {
+  const lines = script.split('\n');
+  const end = lines.findIndex((line) => !line.startsWith('#'));
+  if (lines[end] !== 'set -euo pipefail') {
+    throw new Error(`internal error: ${path} has a line outside its comment header (a value with a line break?): ${JSON.stringify(lines[end])}`);
+  }
+  return script;
+}
+
 /** Scripts, workflows and the Dependabot config for the chosen targets (none when no target). */
 export function renderRegistryFiles(model: StackModel): RenderedFile[] {
   const registry = model.registry;
   const files: RenderedFile[] = [];
   for (const target of registry.targets) {
-    files.push({ path: target.script, content: renderTemplate(`registry/push-${target.id}.sh.ejs`, model), kind: 'generated', mode: 0o755 });
+    const script = commentedHeader(target.script, renderTemplate(`registry/push-${target.id}.sh.ejs`, model));
+    files.push({ path: target.script, content: script, kind: 'generated', mode: 0o755 });
     files.push({ path: target.workflow, content: renderWorkflow(registry, target), kind: 'generated' });
   }
   if (registry.any) {

@@ -5,8 +5,10 @@
 // that the test can delete every image the stack needs (the app's included) without touching
 // the shared stand-ins other suites use. Then: bundle, remove the images for real, check that
 // doctor names the load script as the fix, load with no arguments, `docker compose up -d
-// --wait` with no registry reachable, and the stack answers and is healthy. Figures (archive
-// size, bundle and load times) are printed as "figure: ..." lines.
+// --wait` with no registry reachable, and the stack answers and is healthy. The load takes
+// the SHA-256 bundle printed (as a workshop leader publishes it) and refuses another one; an
+// archive that would tag one image more than images.txt lists is refused before loading.
+// Figures (archive size, bundle and load times) are printed as "figure: ..." lines.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
@@ -24,6 +26,8 @@ const PROJECT = `wpsnbundle-${HEX}`;
 const BASE = `wpsnbundle-base:${HEX}`;
 const REDIS = `wpsnbundle-redis:${HEX}`;
 const APP = `${PROJECT}-app:latest`;
+/** A tag a tampered archive carries on top of the listed ones. */
+const EVIL = `wpsnbundle-evil:${HEX}`;
 
 const figure = (text: string): void => console.log(`figure: [offline bundle] ${text}`);
 
@@ -34,6 +38,8 @@ const env = composeEnv();
 delete env['DOCKER_HOST'];
 /** The images the archive should hold, with the IDs they had when bundled. */
 const bundled = new Map<string, string>();
+/** The archive's SHA-256 as `wpsn-docker bundle` printed it (what the leader publishes). */
+let published = '';
 
 function docker(args: string[], timeout = 180_000) {
   return spawnSync('docker', args, { encoding: 'utf8', env, timeout });
@@ -106,7 +112,7 @@ afterAll(async () => {
   }
   const built = docker(['image', 'ls', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`]);
   const ids = [...new Set(`${built.stdout}`.split('\n').filter(Boolean))];
-  docker(['image', 'rm', '-f', APP, BASE, REDIS, ...ids]);
+  docker(['image', 'rm', '-f', APP, BASE, REDIS, EVIL, ...ids]);
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -139,6 +145,10 @@ describe(`live: offline bundle round trip (${PROJECT}, its own base and Redis im
     expect(tarManifest.status, tarManifest.stderr).toBe(0);
     const tags = (JSON.parse(tarManifest.stdout) as Array<{ RepoTags: string[] }>).flatMap((e) => e.RepoTags);
     expect(tags.sort()).toEqual([APP, BASE, REDIS].sort());
+    // The value to publish apart from the archive, and the command each machine runs with it.
+    published = sha256(archive);
+    expect(r.stdout).toContain(`  scripts/offline-load.sh --expect-sha256 ${published}\n`);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`sha256 of offline/images.tar.gz: ${published}`);
   });
 
   it('2. with every image removed, doctor fails on the missing images and names the load script as the fix', async () => {
@@ -160,10 +170,17 @@ describe(`live: offline bundle round trip (${PROJECT}, its own base and Redis im
     expect(images.map((c) => c.detail).join('\n')).toContain(BASE);
   });
 
-  it('3. scripts/offline-load.sh, with no arguments, verifies the checksums and loads every image with its ID', async () => {
-    const r = await run('bash', [join(dir, 'scripts/offline-load.sh')], { cwd: dir, env, timeoutMs: 600_000 });
+  it('3. scripts/offline-load.sh refuses another published SHA-256, then with the one bundle printed verifies and loads every image with its ID', async () => {
+    const other = await run('bash', [join(dir, 'scripts/offline-load.sh'), '--expect-sha256', 'f'.repeat(64)], { cwd: dir, env, timeoutMs: 600_000 });
+    expect(other.code, describeRun(other)).toBe(1);
+    expect(other.stderr).toContain(`has the SHA-256 ${published}, not the published ${'f'.repeat(64)}`);
+    for (const ref of [APP, BASE, REDIS]) expect(imageId(ref), `${ref} was not loaded`).toBeUndefined();
+
+    const r = await run('bash', [join(dir, 'scripts/offline-load.sh'), '--expect-sha256', published], { cwd: dir, env, timeoutMs: 600_000 });
     expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toContain(`images.tar.gz: the published SHA-256 (${published})`);
     expect(r.stdout).toContain('images.tar.gz: OK');
+    expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/loaded 3 images in \d+s/);
     figure(`scripts/offline-load.sh (sha256sum + docker load of 3 images, nothing cached): ${(r.ms / 1000).toFixed(1)} s`);
     for (const [ref, id] of bundled) expect(imageId(ref), ref).toBe(id);
@@ -191,5 +208,26 @@ describe(`live: offline bundle round trip (${PROJECT}, its own base and Redis im
     expect((await get(`http://127.0.0.1:${hostPort}/healthz`)).status).toBe(200);
     const verify = await run(process.execPath, [BIN, 'verify', '--dir', dir], { cwd: dir, env, timeoutMs: 120_000 });
     expect(verify.code, describeRun(verify)).toBe(0);
+  });
+
+  it('5. an archive that would tag one image more than images.txt lists is refused before loading, sums and all', async () => {
+    // The attacker's copy: the same three images plus EVIL, the image list unchanged, and a
+    // SHA256SUMS to match (it travels with the archive, so whoever made the archive made it).
+    expect(docker(['tag', BASE, EVIL]).status).toBe(0);
+    const evilDir = join(root!, 'offline-evil');
+    const made = spawnSync('bash', ['-c', `mkdir -p "$1" && docker save "$2" "$3" "$4" "$5" | gzip -1 >"$1/images.tar.gz" && cp "$6" "$1/images.txt" && cd "$1" && sha256sum images.tar.gz images.txt >SHA256SUMS`, 'make', evilDir, APP, BASE, REDIS, EVIL, join(dir, 'offline/images.txt')], { encoding: 'utf8', env, timeout: 300_000 });
+    expect(made.status, made.stderr).toBe(0);
+    expect(docker(['image', 'rm', EVIL]).status).toBe(0);
+
+    const r = await run('bash', [join(dir, 'scripts/offline-load.sh'), evilDir], { cwd: dir, env, timeoutMs: 600_000 });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout).toContain('images.tar.gz: OK');
+    expect(r.stderr).toContain(`would also tag ${EVIL}, which images.txt does not list: refusing it (nothing was loaded)`);
+    expect(r.stdout).not.toContain('Loaded image');
+    expect(imageId(EVIL), `${EVIL} was not loaded`).toBeUndefined();
+    // With the published value it does not even get that far.
+    const pinned = await run('bash', [join(dir, 'scripts/offline-load.sh'), evilDir, '--expect-sha256', published], { cwd: dir, env, timeoutMs: 600_000 });
+    expect(pinned.code, describeRun(pinned)).toBe(1);
+    expect(pinned.stderr).toContain(`not the published ${published}: it is not the bundle the workshop leader made`);
   });
 });

@@ -1,9 +1,12 @@
 // Live: every generated push script against a real registry. Debian's docker-registry
 // (distribution) runs with htpasswd auth on a free loopback port; the app image is built
 // once with `docker compose build`; each script pushes to that registry for real (the
-// cloud scripts through REGISTRY_HOST), with fake aws, gcloud and az first on PATH that
-// record their arguments and hand out the registry's password as the token. The tag list
-// and the manifest digest are read back through the registry's HTTP API.
+// cloud scripts through their own <TARGET>_REGISTRY_HOST, accepted for this foreign host by
+// <TARGET>_REGISTRY_HOST_ALLOW_FOREIGN=1), with fake aws, gcloud and az first on PATH that
+// record their arguments and hand out the registry's password as the token. REGISTRY_HOST
+// stays exported with another host the whole time, as a shell that ran push-registry.sh
+// would have it: no cloud script may log in there (Docker's own config.json is checked).
+// The tag list and the manifest digest are read back through the registry's HTTP API.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,8 @@ const ACCOUNT = '123456789012';
 const USERS = ['AWS', 'oauth2accesstoken', '00000000-0000-0000-0000-000000000000', 'hubuser', 'gh-actor', 'reg-user'];
 
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
+/** REGISTRY_HOST as push-registry.sh's user left it exported: a host no cloud script may log in to. */
+const DECOY = '127.0.0.1:9';
 let root: string;
 let projectDir: string;
 let fakeDir: string;
@@ -154,6 +159,22 @@ async function expectPushed(run: Push, name: string, tags: string[]): Promise<vo
   expect(new Set(run.pushed.map((p) => p.digest)).size).toBe(1);
 }
 
+/**
+ * A cloud script's settings for the local registry: its own host variable, the switch that
+ * accepts a host outside its cloud, and the decoy REGISTRY_HOST it must ignore.
+ */
+function viaLocal(prefix: string): Record<string, string> {
+  return { [`${prefix}_REGISTRY_HOST`]: host, [`${prefix}_REGISTRY_HOST_ALLOW_FOREIGN`]: '1', REGISTRY_HOST: DECOY };
+}
+
+/** What a cloud script says on stderr when run through viaLocal. */
+function expectWarned(run: Push, script: string, prefix: string, label: string, credential: string): void {
+  expect(run.stderr).toContain(`${script}: REGISTRY_HOST=${DECOY} is ignored: it is the setting of push-registry.sh; this script logs in to ${label} only`);
+  expect(run.stderr).toContain(
+    `${script}: warning: ${prefix}_REGISTRY_HOST=${host} is not a host of ${label}, accepted because ${prefix}_REGISTRY_HOST_ALLOW_FOREIGN=1: ${credential} goes to ${host}\n`,
+  );
+}
+
 beforeAll(async () => {
   for (const tool of [REGISTRY_BIN, HTPASSWD_BIN, '/usr/bin/shellcheck']) {
     expect(existsSync(tool), `${tool} is needed (scripts/test-env.sh installs it)`).toBe(true);
@@ -228,8 +249,9 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
   });
 
   it('push-ecr.sh: account from sts, token from get-login-password, the repository created when missing', async () => {
-    const run = push('ecr', { REGISTRY_HOST: host, IMAGE_TAG: 'ecr-1', SKIP_BUILD: '1' });
+    const run = push('ecr', { ...viaLocal('ECR'), IMAGE_TAG: 'ecr-1', SKIP_BUILD: '1' });
     await expectPushed(run, IMAGE, ['ecr-1', 'latest']);
+    expectWarned(run, 'push-ecr.sh', 'ECR', 'Amazon ECR', 'the ECR login token (aws ecr get-login-password)');
     expect(run.calls).toEqual([
       'aws sts get-caller-identity --query Account --output text',
       'aws ecr get-login-password --region eu-west-1',
@@ -237,7 +259,7 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
       `aws ecr create-repository --region eu-west-1 --registry-id ${ACCOUNT} --repository-name ${IMAGE} --image-scanning-configuration scanOnPush=true --query repository.repositoryUri --output text`,
     ]);
     // Run again: the repository exists now, and the account is given.
-    const again = push('ecr', { REGISTRY_HOST: host, IMAGE_TAG: 'ecr-2', SKIP_BUILD: '1', PUSH_LATEST: '0', AWS_ACCOUNT_ID: '210987654321' });
+    const again = push('ecr', { ...viaLocal('ECR'), IMAGE_TAG: 'ecr-2', SKIP_BUILD: '1', PUSH_LATEST: '0', AWS_ACCOUNT_ID: '210987654321' });
     await expectPushed(again, IMAGE, ['ecr-2']);
     expect(again.calls).toEqual([
       'aws ecr get-login-password --region eu-west-1',
@@ -246,8 +268,9 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
   });
 
   it('push-gar.sh: token from gcloud, the repository created when missing', async () => {
-    const run = push('gar', { REGISTRY_HOST: host, IMAGE_TAG: 'gar-1', SKIP_BUILD: '1' });
+    const run = push('gar', { ...viaLocal('GAR'), IMAGE_TAG: 'gar-1', SKIP_BUILD: '1' });
     await expectPushed(run, `wpsn-live-proj/containers/${IMAGE}`, ['gar-1', 'latest']);
+    expectWarned(run, 'push-gar.sh', 'GAR', 'Google Artifact Registry', 'your Google Cloud access token (gcloud auth print-access-token)');
     expect(run.calls).toEqual([
       'gcloud auth print-access-token',
       'gcloud artifacts repositories describe containers --project wpsn-live-proj --location europe-west4',
@@ -256,15 +279,16 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
   });
 
   it('push-acr.sh: the registry created when missing, the token from az acr login --expose-token', async () => {
-    const run = push('acr', { REGISTRY_HOST: host, IMAGE_TAG: 'acr-1', SKIP_BUILD: '1' });
+    const run = push('acr', { ...viaLocal('ACR'), IMAGE_TAG: 'acr-1', SKIP_BUILD: '1' });
     await expectPushed(run, IMAGE, ['acr-1', 'latest']);
+    expectWarned(run, 'push-acr.sh', 'ACR', 'Azure Container Registry', 'the registry token of az acr login --expose-token');
     expect(run.calls).toEqual([
       'az acr show --name WpsnLive01 --query loginServer --output tsv',
       'az acr create --name WpsnLive01 --resource-group rg-live --sku Basic --query loginServer --output tsv',
       'az acr login --name WpsnLive01 --expose-token --output tsv --query accessToken',
     ]);
     // Run again: az acr show finds the registry now, nothing is created.
-    const again = push('acr', { REGISTRY_HOST: host, IMAGE_TAG: 'acr-2', SKIP_BUILD: '1', PUSH_LATEST: '0' });
+    const again = push('acr', { ...viaLocal('ACR'), IMAGE_TAG: 'acr-2', SKIP_BUILD: '1', PUSH_LATEST: '0' });
     await expectPushed(again, IMAGE, ['acr-2']);
     expect(again.calls).toEqual([
       'az acr show --name WpsnLive01 --query loginServer --output tsv',
@@ -273,14 +297,15 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
   });
 
   it('push-dockerhub.sh: the namespace from the user name, the token on stdin', async () => {
-    const run = push('dockerhub', { REGISTRY_HOST: host, DOCKERHUB_USERNAME: 'hubuser', DOCKERHUB_TOKEN: PASSWORD, IMAGE_TAG: 'hub-1', SKIP_BUILD: '1' });
+    const run = push('dockerhub', { ...viaLocal('DOCKERHUB'), DOCKERHUB_USERNAME: 'hubuser', DOCKERHUB_TOKEN: PASSWORD, IMAGE_TAG: 'hub-1', SKIP_BUILD: '1' });
     await expectPushed(run, `hubuser/${IMAGE}`, ['hub-1', 'latest']);
+    expectWarned(run, 'push-dockerhub.sh', 'DOCKERHUB', 'Docker Hub', 'DOCKERHUB_TOKEN');
     expect(run.calls).toEqual([]);
   });
 
   it('push-ghcr.sh: the owner from GITHUB_REPOSITORY_OWNER, lowercased', async () => {
     const run = push('ghcr', {
-      REGISTRY_HOST: host,
+      ...viaLocal('GHCR'),
       GITHUB_REPOSITORY_OWNER: 'Live-Org',
       GITHUB_ACTOR: 'gh-actor',
       GITHUB_TOKEN: PASSWORD,
@@ -288,7 +313,34 @@ describe('push scripts against a real registry (docker-registry with htpasswd on
       SKIP_BUILD: '1',
     });
     await expectPushed(run, `live-org/${IMAGE}`, ['ghcr-1', 'latest']);
+    expectWarned(run, 'push-ghcr.sh', 'GHCR', 'GitHub Container Registry', 'GITHUB_TOKEN');
     expect(run.calls).toEqual([]);
+  });
+
+  it('a cloud script refuses a foreign host of its own without _ALLOW_FOREIGN (exit 2): no CLI call, no login, no push', () => {
+    for (const [target, prefix] of [['ecr', 'ECR'], ['gar', 'GAR'], ['acr', 'ACR'], ['dockerhub', 'DOCKERHUB'], ['ghcr', 'GHCR']] as const) {
+      const run = push(target, {
+        [`${prefix}_REGISTRY_HOST`]: host,
+        DOCKERHUB_USERNAME: 'hubuser',
+        DOCKERHUB_TOKEN: PASSWORD,
+        GITHUB_REPOSITORY_OWNER: 'Live-Org',
+        GITHUB_ACTOR: 'gh-actor',
+        GITHUB_TOKEN: PASSWORD,
+        IMAGE_TAG: `refused-${target}`,
+        SKIP_BUILD: '1',
+      });
+      expect(run.code, `${target}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain(`  - ${prefix}_REGISTRY_HOST=${host} is not valid: it must be `);
+      expect(run.stderr).toContain(`(set ${prefix}_REGISTRY_HOST_ALLOW_FOREIGN=1 to send it to this host anyway)`);
+      expect(run.calls, target).toEqual([]);
+      expect(run.stdout, target).toBe('');
+    }
+  });
+
+  it('docker logged in to the local registry only: never to the REGISTRY_HOST the cloud scripts ignored', () => {
+    const config = JSON.parse(readFileSync(join(dockerConfig, 'config.json'), 'utf8')) as { auths?: Record<string, unknown>; credsStore?: string };
+    expect(config.credsStore, 'logins are kept in config.json itself here').toBeUndefined();
+    expect(Object.keys(config.auths ?? {})).toEqual([host]);
   });
 
   it('a wrong password fails the push (the registry really checks), without printing it', () => {

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextSteps } from '../../bin/commands/bundle.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
 import { cleanEnv, ensureBuilt, REPO_ROOT } from './helpers/cli.ts';
 
@@ -192,5 +193,33 @@ describe('the bundled Yeoman generator', () => {
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
+  });
+});
+
+// `wpsn-docker bundle` (the command, bin/commands/bundle.ts): what the workshop leader publishes.
+describe('wpsn-docker bundle: the SHA-256 to publish apart from the archive', () => {
+  const sha = 'ab'.repeat(32);
+
+  it('with the load script: the command each machine runs carries the published value; the last line is the value', () => {
+    const lines = nextSteps({ archive: 'offline/images.tar.gz', dir: 'offline', sha256: sha, loadScript: true });
+    expect(lines).toContain(`  scripts/offline-load.sh --expect-sha256 ${sha}`);
+    expect(lines.join('\n')).toContain('SHA256SUMS travels with the archive, so it only shows\nthat a copy is not damaged; the published value shows who made it');
+    expect(lines.at(-1)).toBe(`sha256 of offline/images.tar.gz: ${sha}`);
+  });
+
+  it('without it: the manual commands check the published value first, every path quoted for the shell', () => {
+    const lines = nextSteps({ archive: '/tmp/my room/x.tar.gz', dir: '/tmp/my room', sha256: sha, loadScript: false });
+    const command = lines.find((l) => l.includes('docker load'))!;
+    expect(command).toBe(`  (cd '/tmp/my room' && echo '${sha}  x.tar.gz' | sha256sum -c - && sha256sum -c SHA256SUMS) && docker load -i '/tmp/my room/x.tar.gz'`);
+    expect(spawnSync('bash', ['-n'], { input: command }).status).toBe(0);
+    expect(lines.at(-1)).toBe(`sha256 of /tmp/my room/x.tar.gz: ${sha}`);
+  });
+
+  it('--help, bundled and not, tells the leader to publish it and each machine to pass it', () => {
+    const { source, bundled } = both([{ args: ['bundle', '--help'] }]);
+    expect(bundled).toEqual(source);
+    expect(source.code).toBe(0);
+    expect(source.stdout).toContain('scripts/offline-load.sh --expect-sha256 <that value>');
+    expect(source.stdout).toContain('SHA256SUMS travels with the\narchive, so on its own it shows that a copy is not damaged, not who made it.');
   });
 });

@@ -15,9 +15,9 @@ import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
 import { ACTIONS } from '../../core/render/registry.ts';
 import { flagsLayer, resolveSpec } from '../../core/spec.ts';
 import { parseImageReference, PATH_PATTERN, TAG_PATTERN } from '../../schema/image-ref.ts';
-import { follows, GCR_NOTICE, REGISTRY_TARGETS, registryNotices, RULES, type RegistryTarget } from '../../schema/registry.ts';
+import { follows, GCR_NOTICE, REGISTRY_TARGETS, registryNotices, RULES, TARGET_LABELS, type RegistryTarget } from '../../schema/registry.ts';
 import { ensureBuilt, filesOf, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
-import { runWithFakes, type ScriptRun } from './helpers/fake-bin.ts';
+import { FAKE_CLOUD_TOKENS, PUSH_SECRETS, PUSH_SETTINGS, runWithFakes, UNUSUAL_REGISTRIES, writeRegistryFakes, type ScriptRun } from './helpers/fake-bin.ts';
 import { runGenerator, tempDirMaker } from './helpers/yo.ts';
 
 type Obj = Record<string, any>;
@@ -38,7 +38,7 @@ const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await
 const tempDir = tempDirMaker('wpsn-reg-');
 
 const ALL = [...REGISTRY_TARGETS];
-const SECRETS = ['hub-secret-Tok3n', 'gh-secret-Tok3n', 'reg-secret-Pa55'];
+const SECRETS: readonly string[] = PUSH_SECRETS;
 
 function model(values: Obj, dirName = 'demo'): StackModel {
   return deriveModel(resolveSpec([{ source: 'test', values }], { dirName }), { sampleApp: true });
@@ -61,35 +61,9 @@ function project(values: Obj): { dir: string; files: RenderedFile[] } {
   return { dir, files };
 }
 
-/**
- * A bin dir with fake docker, aws, gcloud and az: each appends "name argv..." (and for
- * docker login its stdin) to calls.log. Used first on PATH: a dry run must leave it empty.
- */
+/** A bin dir with the fake docker, aws, gcloud and az of helpers/fake-bin.ts. */
 function fakeBin(): { bin: string; log: string } {
-  const bin = tempDir('wpsn-fakebin-');
-  const log = join(bin, 'calls.log');
-  writeFileSync(log, '');
-  for (const name of ['docker', 'aws', 'gcloud', 'az']) {
-    const script = `#!/usr/bin/env bash
-printf '%s' ${name} >> ${JSON.stringify(log)}
-for a in "$@"; do printf ' [%s]' "$a" >> ${JSON.stringify(log)}; done
-printf '\\n' >> ${JSON.stringify(log)}
-case "${name} $1 $2" in
-  'docker login '*) printf 'stdin [%s]\\n' "$(cat)" >> ${JSON.stringify(log)}; echo 'Login Succeeded' ;;
-  'docker push '*)
-    echo "The push refers to repository [\${2%:*}]"
-    if [ -z "\${FAKE_PUSH_QUIET:-}" ]; then echo "\${2##*:}: digest: sha256:${'ab'.repeat(32)} size: 1234"; fi ;;
-  'docker image '*)
-    ref=\${@: -1}; repo=\${ref%:*}; familiar=\${repo#docker.io/}; familiar=\${familiar#library/}
-    echo "other/thing@sha256:${'11'.repeat(32)}"
-    echo "\$familiar@sha256:${'cd'.repeat(32)}" ;;
-  'docker tag '*|'docker compose '*) ;;
-  *) echo "fake ${name}: unexpected call" >&2; exit 97 ;;
-esac
-`;
-    writeFileSync(join(bin, name), script, { mode: 0o755 });
-  }
-  return { bin, log };
+  return writeRegistryFakes(tempDir('wpsn-fakebin-'));
 }
 
 function runScript(dir: string, target: string, args: string[], env: Env, fake = fakeBin()): ScriptRun {
@@ -97,25 +71,8 @@ function runScript(dir: string, target: string, args: string[], env: Env, fake =
 }
 
 /** Settings under which every target's script has what it needs (tests override some). */
-const FULL_ENV: Env = {
-  IMAGE_TAG: 'v1.2.3',
-  DOCKERHUB_USERNAME: 'Bob',
-  DOCKERHUB_TOKEN: SECRETS[0]!,
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCOUNT_ID: '123456789012',
-  GOOGLE_CLOUD_PROJECT: 'my-proj-42',
-  GAR_LOCATION: 'europe-west4',
-  GAR_REPOSITORY: 'apps',
-  ACR_NAME: 'MyRegistry1',
-  AZURE_RESOURCE_GROUP: 'rg-apps',
-  GITHUB_REPOSITORY_OWNER: 'Some-Org',
-  GITHUB_ACTOR: 'octocat',
-  GITHUB_TOKEN: SECRETS[1]!,
-  REGISTRY_HOST: 'registry.example.com:5000',
-  REGISTRY_USERNAME: 'ci',
-  REGISTRY_PASSWORD: SECRETS[2]!,
-};
-/** FULL_ENV without REGISTRY_HOST, which the cloud scripts read as a host override. */
+const FULL_ENV: Env = { ...PUSH_SETTINGS };
+/** FULL_ENV without REGISTRY_HOST: push-registry.sh's setting, which the cloud scripts would say they ignore. */
 const CLOUD_ENV: Env = Object.fromEntries(Object.entries(FULL_ENV).filter(([k]) => k !== 'REGISTRY_HOST'));
 const envFor = (target: string): Env => (target === 'registry' ? FULL_ENV : CLOUD_ENV);
 
@@ -148,6 +105,26 @@ describe('the registries spec', () => {
     }
   });
 
+  it('refuses a registry port outside 1..65535, naming the field, the flag, the value and the rule', () => {
+    for (const [host, port] of [['myreg:99999', '99999'], ['registry.example.com:0', '0'], ['[::1]:65536', '65536'], ['10.0.0.1:05000', '05000']]) {
+      try {
+        resolveSpec([flagsLayer({ 'registry-host': host })], { dirName: 'demo' });
+        expect.unreachable(host);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).problems).toEqual([
+          {
+            field: 'registries.registry.host',
+            source: '--registry-host',
+            value: host,
+            rule: `the registry host must have a port from 1 to 65535, written without leading zeros (${port} is not one)`,
+          },
+        ]);
+      }
+    }
+    expect(resolveSpec([flagsLayer({ 'registry-host': 'myreg:65535' })], { dirName: 'demo' }).registries.registry.host).toBe('myreg:65535');
+  });
+
   it('prints one notice line for gcr, and none otherwise', () => {
     expect(registryNotices([flagsLayer({ registry: 'ecr,gcr' })])).toEqual([GCR_NOTICE]);
     expect(registryNotices([{ values: { registries: { targets: ['gcr'] } } }])).toEqual([GCR_NOTICE]);
@@ -168,6 +145,9 @@ describe('the registries spec', () => {
     ['registries.ghcr.owner', { ghcr: { owner: '-owner' } }, 'GitHub user or organisation'],
     ['registries.dockerhub.namespace', { dockerhub: { namespace: 'Bob' } }, 'Docker Hub user or organisation'],
     ['registries.registry.host', { registry: { host: 'registry' } }, 'Docker Hub namespace'],
+    ['registries.registry.host', { registry: { host: 'myreg:99999' } }, 'must have a port from 1 to 65535'],
+    ['registries.registry.host', { registry: { host: '127.0.0.1:0' } }, 'must have a port from 1 to 65535'],
+    ['registries.registry.host', { registry: { host: '[::1]:65536' } }, 'must have a port from 1 to 65535'],
     ['registries.registry.namespace', { registry: { namespace: 'Team/' } }, 'lowercase'],
     ['registries.image', { image: 'My_App' }, 'lowercase'],
     ['registries.image', { targets: ['dockerhub'], image: 'team/app' }, 'no "/"'],
@@ -188,18 +168,7 @@ describe('the registries spec', () => {
   });
 
   it('accepts real-world values', () => {
-    const registries = {
-      targets: ['dockerhub', 'ecr', 'gar', 'acr', 'ghcr', 'registry'],
-      image: 'shop-api',
-      platforms: 'linux/amd64,linux/arm64/v8',
-      branch: 'release/2.x',
-      dockerhub: { namespace: 'acme' },
-      ecr: { region: 'us-gov-west-1', accountId: '123456789012' },
-      gar: { project: 'example.com:my-project', location: 'us', repository: 'containers' },
-      acr: { name: 'AcmeProd01', resourceGroup: 'rg-prod_(eu)' },
-      ghcr: { owner: 'Acme-Corp' },
-      registry: { host: '[::1]:5000', namespace: 'team/apps' },
-    };
+    const registries = UNUSUAL_REGISTRIES;
     expect(resolveSpec([{ source: 'test', values: { registries } }], { dirName: 'demo' }).registries).toMatchObject(registries);
   });
 
@@ -259,6 +228,11 @@ describe('bash and TypeScript decide every rule the same way', () => {
     const alphabet = 'abzAZ0189._-/:[]() @,'.split('');
     const samples = fc.sample(fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }).map((a) => a.join('')), { numRuns: 200, seed: 42 });
     const edge = ['', 'a', 'a'.repeat(12), '1'.repeat(12), 'eu-west-1', 'linux/amd64', 'localhost:5000', '[::1]:5000', 'a'.repeat(129), 'x'.repeat(300), 'ab-cd', 'Abcde'];
+    // Ports at and beyond the range's ends, and a host of each registry (and near misses).
+    edge.push('reg:1', 'reg:65535', 'reg:65536', 'reg:0', 'reg:05000', 'reg:99999', '[::1]:70000');
+    edge.push('docker.io', 'registry-1.docker.io', 'docker.io.evil.example', 'ghcr.io', 'ghcr.io:443', 'xghcr.io', 'europe-west4-docker.pkg.dev', 'us-docker.pkg.dev.evil.example');
+    edge.push('myregistry1.azurecr.io', 'myregistry1.azurecr.us', 'myregistry1.azurecr.io.evil.example', '123456789012.dkr.ecr.eu-west-1.amazonaws.com');
+    edge.push('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', '123456789012.dkr-ecr.eu-west-1.on.aws', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', '123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example');
     const cases = names.flatMap((rule) => [...edge, ...samples].map((value) => [rule, value] as const));
     const r = spawnSync('bash', ['probe.sh'], { cwd: dir, input: cases.map(([rule, value]) => `${rule}\t${value}`).join('\n') + '\n', encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -456,19 +430,21 @@ describe('--dry-run: every command printed, none run', () => {
     for (const secret of SECRETS) expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
-  it('REGISTRY_HOST overrides the host every cloud script computes', () => {
-    const refs: Record<string, string> = {
-      dockerhub: 'mirror.example.com/bob/demo',
-      ecr: 'mirror.example.com/demo',
-      gar: 'mirror.example.com/my-proj-42/apps/demo',
-      acr: 'mirror.example.com/demo',
-      ghcr: 'mirror.example.com/some-org/demo',
-    };
-    for (const [target, repo] of Object.entries(refs)) {
-      const r = runScript(dir, target, ['-n'], { ...CLOUD_ENV, REGISTRY_HOST: 'mirror.example.com' });
+  it('each cloud script takes another host of its own registry from its own variable, with no warning', () => {
+    const cases: Array<[RegistryTarget, Env, string]> = [
+      ['dockerhub', { DOCKERHUB_REGISTRY_HOST: 'registry-1.docker.io' }, 'registry-1.docker.io/bob/demo'],
+      ['ecr', { ECR_REGISTRY_HOST: '123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com' }, '123456789012.dkr.ecr-fips.eu-west-1.amazonaws.com/demo'],
+      ['ecr', { ECR_REGISTRY_HOST: '123456789012.dkr-ecr.eu-west-1.on.aws' }, '123456789012.dkr-ecr.eu-west-1.on.aws/demo'],
+      ['gar', { GAR_REGISTRY_HOST: 'us-docker.pkg.dev' }, 'us-docker.pkg.dev/my-proj-42/apps/demo'],
+      ['acr', { ACR_REGISTRY_HOST: 'MyRegistry1.azurecr.us' }, 'MyRegistry1.azurecr.us/demo'],
+      ['ghcr', { GHCR_REGISTRY_HOST: 'ghcr.io' }, 'ghcr.io/some-org/demo'],
+    ];
+    for (const [target, env, repo] of cases) {
+      const r = runScript(dir, target, ['-n'], { ...CLOUD_ENV, ...env });
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
       expect(r.stdout).toContain(`would push ${repo}:v1.2.3\n`);
-      expect(r.stdout).toContain('--password-stdin mirror.example.com\n');
+      expect(r.stdout).toContain(`--password-stdin ${repo.slice(0, repo.indexOf('/'))}\n`);
     }
   });
 
@@ -534,6 +510,111 @@ describe('--dry-run: every command printed, none run', () => {
   });
 });
 
+describe('a credential only ever goes to its own registry\'s host (real runs against fake CLIs)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project({ registries: { targets: ALL } }).dir;
+  });
+  const CLOUD = ALL.filter((t): t is Exclude<RegistryTarget, 'registry'> => t !== 'registry');
+  /** Per cloud target: where it logs in, as whom, what it sends, and its override settings. */
+  const OWN: Record<Exclude<RegistryTarget, 'registry'>, { host: string; user: string; secret: string; variable: string; rule: keyof typeof RULES; credential: string }> = {
+    dockerhub: { host: 'docker.io', user: 'Bob', secret: SECRETS[0]!, variable: 'DOCKERHUB_REGISTRY_HOST', rule: 'dockerhubHost', credential: 'DOCKERHUB_TOKEN' },
+    ecr: {
+      host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      user: 'AWS',
+      secret: FAKE_CLOUD_TOKENS.aws,
+      variable: 'ECR_REGISTRY_HOST',
+      rule: 'ecrHost',
+      credential: 'the ECR login token (aws ecr get-login-password)',
+    },
+    gar: {
+      host: 'europe-west4-docker.pkg.dev',
+      user: 'oauth2accesstoken',
+      secret: FAKE_CLOUD_TOKENS.gcloud,
+      variable: 'GAR_REGISTRY_HOST',
+      rule: 'garHost',
+      credential: 'your Google Cloud access token (gcloud auth print-access-token)',
+    },
+    acr: {
+      host: 'myregistry1.azurecr.io',
+      user: '00000000-0000-0000-0000-000000000000',
+      secret: FAKE_CLOUD_TOKENS.az,
+      variable: 'ACR_REGISTRY_HOST',
+      rule: 'acrHost',
+      credential: 'the registry token of az acr login --expose-token',
+    },
+    ghcr: { host: 'ghcr.io', user: 'octocat', secret: SECRETS[1]!, variable: 'GHCR_REGISTRY_HOST', rule: 'ghcrHost', credential: 'GITHUB_TOKEN' },
+  };
+
+  /** Each `docker login` of a run: the host it named and what it read on stdin. */
+  const loginsOf = (calls: string): Array<{ argv: string; stdin: string }> => {
+    const lines = calls.split('\n');
+    return lines.flatMap((line, i) => (line.startsWith('docker [login]') ? [{ argv: line, stdin: lines[i + 1] ?? '' }] : []));
+  };
+  const pushesOf = (calls: string): string[] => calls.split('\n').filter((l) => l.startsWith('docker [push]'));
+
+  it.each(CLOUD)('%s with REGISTRY_HOST=evil.example exported: logs in and pushes to its own host only, and says it ignores REGISTRY_HOST', (target) => {
+    const own = OWN[target];
+    const r = runScript(dir, target, [], { ...CLOUD_ENV, REGISTRY_HOST: 'evil.example' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(loginsOf(r.calls)).toEqual([{ argv: `docker [login] [--username] [${own.user}] [--password-stdin] [${own.host}]`, stdin: `stdin [${own.secret}]` }]);
+    const pushes = pushesOf(r.calls);
+    expect(pushes).toHaveLength(2);
+    for (const p of pushes) expect(p.startsWith(`docker [push] [${own.host}/`), p).toBe(true);
+    expect(r.calls + r.stdout).not.toContain('evil.example');
+    expect(r.stderr).toBe(
+      `push-${target}.sh: REGISTRY_HOST=evil.example is ignored: it is the setting of push-registry.sh; this script logs in to ${TARGET_LABELS[target]} only (set ${own.variable} for another ${TARGET_LABELS[target]} host)\n`,
+    );
+  });
+
+  it.each(CLOUD)('%s: a host of another domain in its own variable exits 2 naming the variable, the value and the rule; nothing runs', (target) => {
+    const own = OWN[target];
+    // A stranger, and a look-alike that only ends differently.
+    for (const foreign of ['evil.example', `${own.host}.evil.example`, '127.0.0.1:5000']) {
+      for (const args of [[], ['--dry-run']]) {
+        const r = runScript(dir, target, args, { ...CLOUD_ENV, [own.variable]: foreign });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.calls).toBe('');
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(
+          `  - ${own.variable}=${foreign} is not valid: it must be ${RULES[own.rule].text}, because ${own.credential} is sent to it (set ${own.variable}_ALLOW_FOREIGN=1 to send it to this host anyway)\n`,
+        );
+      }
+    }
+  });
+
+  it.each(CLOUD)('%s: with its _ALLOW_FOREIGN=1 a foreign host is used, after a warning naming the credential', (target) => {
+    const own = OWN[target];
+    const mirror = 'mirror.example.com:5000';
+    const r = runScript(dir, target, [], { ...CLOUD_ENV, [own.variable]: mirror, [`${own.variable}_ALLOW_FOREIGN`]: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `push-${target}.sh: warning: ${own.variable}=${mirror} is not a host of ${TARGET_LABELS[target]}, accepted because ${own.variable}_ALLOW_FOREIGN=1: ${own.credential} goes to ${mirror}\n`,
+    );
+    expect(loginsOf(r.calls)).toEqual([{ argv: `docker [login] [--username] [${own.user}] [--password-stdin] [${mirror}]`, stdin: `stdin [${own.secret}]` }]);
+    for (const p of pushesOf(r.calls)) expect(p.startsWith(`docker [push] [${mirror}/`), p).toBe(true);
+    // The switch only opens the target's own variable: REGISTRY_HOST stays ignored.
+    const generic = runScript(dir, target, ['-n'], { ...CLOUD_ENV, REGISTRY_HOST: mirror, [`${own.variable}_ALLOW_FOREIGN`]: '1' });
+    expect(generic.code, generic.stderr).toBe(0);
+    expect(generic.stdout).toContain(`--password-stdin ${own.host}\n`);
+    expect(generic.stdout).not.toContain(mirror);
+  });
+
+  it('ACR: a login server az reports outside azurecr is refused too, before docker login', () => {
+    const r = runScript(dir, 'acr', [], { ...CLOUD_ENV, FAKE_ACR_SERVER: 'evil.example' });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.calls).toBe('az [acr] [show] [--name] [MyRegistry1] [--query] [loginServer] [--output] [tsv]\n');
+    expect(r.stderr).toContain(`  - the login server az reported=evil.example is not valid: it must be ${RULES.acrHost.text}\n`);
+  });
+
+  it('push-registry.sh is the one script that reads REGISTRY_HOST: its password goes there', () => {
+    const r = runScript(dir, 'registry', [], FULL_ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(loginsOf(r.calls)).toEqual([{ argv: 'docker [login] [--username] [ci] [--password-stdin] [registry.example.com:5000]', stdin: `stdin [${SECRETS[2]}]` }]);
+  });
+});
+
 describe('generation-time answers become the scripts\' defaults; the environment overrides them', () => {
   let dir: string;
   beforeAll(() => {
@@ -596,7 +677,12 @@ describe('bad settings exit 2 naming the variable, before anything runs', () => 
     ['registry', { REGISTRY_HOST: 'https://registry.example.com' }, 'REGISTRY_HOST=https://registry.example.com is not valid'],
     ['registry', { REGISTRY_NAMESPACE: 'Team' }, 'REGISTRY_NAMESPACE=Team is not valid'],
     ['registry', { REGISTRY_USERNAME: 'a b' }, "REGISTRY_USERNAME='a b' is not valid"],
-    ['ecr', { REGISTRY_HOST: 'my_host:5000' }, 'REGISTRY_HOST=my_host:5000 is not valid'],
+    ['registry', { REGISTRY_HOST: 'myreg:99999' }, 'REGISTRY_HOST=myreg:99999 is not valid: it must be a registry host with an optional port from 1 to 65535'],
+    ['registry', { REGISTRY_HOST: 'myreg:0' }, 'REGISTRY_HOST=myreg:0 is not valid'],
+    ['registry', { REGISTRY_HOST: '127.0.0.1:65536' }, 'REGISTRY_HOST=127.0.0.1:65536 is not valid'],
+    ['ecr', { ECR_REGISTRY_HOST: 'my_host:5000' }, 'ECR_REGISTRY_HOST=my_host:5000 is not valid: it must be a registry host'],
+    ['ecr', { ECR_REGISTRY_HOST: 'evil.example:70000', ECR_REGISTRY_HOST_ALLOW_FOREIGN: '1' }, 'ECR_REGISTRY_HOST=evil.example:70000 is not valid: it must be a registry host with an optional port from 1 to 65535'],
+    ['gar', { GAR_REGISTRY_HOST_ALLOW_FOREIGN: 'yes' }, 'GAR_REGISTRY_HOST_ALLOW_FOREIGN=yes is not valid: it must be 0 or 1'],
     ['dockerhub', { DOCKERHUB_NAMESPACE: 'Acme' }, 'DOCKERHUB_NAMESPACE=Acme is not valid'],
     ['dockerhub', { DOCKERHUB_USERNAME: 'bob:x' }, 'DOCKERHUB_USERNAME=bob:x is not valid'],
     ['ecr', { AWS_REGION: 'eu-west' }, 'AWS_REGION=eu-west is not valid: it must be an AWS region'],
