@@ -828,7 +828,7 @@ async function main(): Promise<void> {
         const makeMs = Math.round(performance.now() - t0);
         const hasPkg = fs.existsSync(path.join(madeDir, spec.appDir, 'package.json'));
         const hasLock = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'].some((f) => fs.existsSync(path.join(madeDir, f)));
-        // Some generators print an error and still exit 0 (create-hono): judge by the files.
+        // Judge by the files as well as the exit codes: a generator can print an error and exit 0.
         const ok = !failed && hasPkg && hasLock;
         entry.offline = ok
           ? { works: true }
