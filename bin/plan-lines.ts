@@ -1,5 +1,6 @@
 // The report of a carried-out plan, as the CLI and its sub-commands (bin/commands/shared.ts)
 // print it. Its own module: the CLI's fast path imports it, and nothing else of the commands.
+import { printable } from '../core/errors.ts';
 import type { PlanEntry } from '../core/plan.ts';
 import { describeModeFix, type ModeFix } from '../core/secrets.ts';
 import { writes } from '../core/write.ts';
@@ -17,10 +18,10 @@ export function planLines(entries: readonly PlanEntry[], yoRcChanged: boolean, b
     const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
     if (label) {
       changed = true;
-      lines.push(`${label.padStart(10)} ${e.path}`);
+      lines.push(`${label.padStart(10)} ${printable(e.path)}`);
     } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
       // An existing secret is always kept (never rewritten): not worth a line on every run.
-      lines.push(`${'keep'.padStart(10)} ${e.path}${e.note ? ` (${e.note})` : ''}`);
+      lines.push(`${'keep'.padStart(10)} ${printable(e.path)}${e.note ? ` (${e.note})` : ''}`);
     }
   }
   if (yoRcChanged) lines.push(`${'config'.padStart(10)} .yo-rc.json`);

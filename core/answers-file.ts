@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './errors.ts';
+import { structureProblems } from './safe-input.ts';
 import { isPlainObject, type Layer } from './spec.ts';
 
 export const ANSWERS_MAX_BYTES = 256 * 1024;
@@ -42,5 +43,7 @@ export function readAnswersFile(path: string): Layer {
     }
   }
   if (!isPlainObject(values)) fail('must hold an object of answers (a mapping of keys to values)', values);
+  const problems = structureProblems(values, source);
+  if (problems.length) throw new InputError(problems);
   return { source, values: values as Record<string, unknown> };
 }

@@ -1,5 +1,6 @@
 // Unified line diffs for --dry-run: what a run would change, file by file, without
 // writing anything. A small Myers diff (O((N+M)·D)), no dependency: the bin stays fast.
+import { printable } from './errors.ts';
 
 export interface DiffOptions {
   /** Lines of context around each change (default 3, as `diff -u`). */
@@ -249,7 +250,7 @@ export function dryRunReport(
       parts.push(secret ? `--- a/${e.path}\n+++ /dev/null\n(secret, removed)\n` : unifiedDiff(e.path, read(e.path), undefined));
     } else if (e.action === 'keep-removed') {
       counts.keep++;
-      parts.push(`# ${e.path}: ${e.note ?? 'no longer generated, but edited by you'}: kept\n`);
+      parts.push(`# ${printable(e.path)}: ${e.note ?? 'no longer generated, but edited by you'}: kept\n`);
     } else if (e.action === 'keep' && !secret) {
       counts.keep++;
       parts.push(`# ${e.path}: your edited version is kept\n`);

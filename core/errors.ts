@@ -26,12 +26,22 @@ export class ConflictError extends Error {
   constructor(files: string[]) {
     super(
       `these generated files were edited since they were generated, and were left as they are:\n` +
-        files.map((f) => `  - ${f}`).join('\n') +
+        files.map((f) => `  - ${printable(f)}`).join('\n') +
         `\nnothing was written. Keep your edits and re-run interactively to merge them, or pass --force to overwrite them.`,
     );
     this.name = 'ConflictError';
     this.files = files;
   }
+}
+
+/**
+ * Text safe to print on a terminal: control characters (C0, DEL, C1, among them ESC, which
+ * starts terminal escape sequences) and bidirectional overrides (which reorder what is shown)
+ * are written as \u escapes. Keys and paths from a cloned .yo-rc.json or an answers file
+ * reach messages through this.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function showValue(value: unknown): string {
@@ -42,15 +52,16 @@ export function showValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const shown = printable(text);
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }
 
 export function formatProblems(problems: Problem[]): string {
   const head = problems.length === 1 ? 'invalid input (1 problem)' : `invalid input (${problems.length} problems)`;
   const lines = problems.map((p) => {
-    const where = p.source ? ` (${p.source})` : '';
+    const where = p.source ? ` (${printable(p.source)})` : '';
     const value = 'value' in p ? ` = ${showValue(p.value)}` : '';
-    return `  - ${p.field}${where}${value}: ${p.rule}`;
+    return `  - ${printable(p.field)}${where}${value}: ${p.rule}`;
   });
   return `${head}; nothing was written:\n${lines.join('\n')}`;
 }

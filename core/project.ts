@@ -1,9 +1,10 @@
 // Reads what a run starts from (the destination, .yo-rc.json, an answers file, flags)
 // and turns a valid spec into a plan. Shared by the bin and the Yeoman generator.
-import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { StackSpec } from '../schema/stack.ts';
 import { readAnswersFile } from './answers-file.ts';
+import { readRegularFile } from './read.ts';
 import { InputError, type Problem } from './errors.ts';
 import { BUILD_CONFIG_FILES, deriveModel, type StackModel } from './model.ts';
 import { buildPlan, type Plan } from './plan.ts';
@@ -11,7 +12,7 @@ import { renderAppFiles } from './render/files.ts';
 import { inspectSecrets, planSecrets } from './secrets.ts';
 import { flagContradictions } from './options.ts';
 import { flagsLayer, resolveSpec, type Layer, type SpecContext } from './spec.ts';
-import { parseYoRc, renderYoRc, YO_RC, type YoRc } from './state.ts';
+import { parseYoRc, renderYoRc, YO_RC, YO_RC_MAX_BYTES, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
 import { acquireLock } from './lock.ts';
 import { applyPlan, linkOnPath, prepareDestination, writes } from './write.ts';
@@ -43,13 +44,9 @@ function isRegularFile(path: string): boolean {
   }
 }
 
+/** A project file's text (undefined when missing); anything but a regular file is an input error (core/read.ts). */
 export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  return readRegularFile(path);
 }
 
 /**
@@ -148,12 +145,30 @@ export function obstacleAt(dir: string, rel: string): Problem | undefined {
       rule: `${link === rel ? 'is' : `is inside ${link}, which is`} a symbolic link${target ? ` (to ${target})` : ''}: the generator never reads or writes through links; replace it with a regular ${link === rel ? 'file' : 'folder'}, or remove it`,
     };
   }
-  try {
-    if (statSync(join(dir, rel)).isDirectory()) {
-      return { field: rel, value: join(dir, rel), rule: 'is a directory where the generator keeps a file: move it away' };
+  // Every folder on the way must be a folder (a file named "scripts" stops scripts/push-x.sh).
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    let stat;
+    try {
+      stat = lstatSync(join(dir, folder));
+    } catch {
+      break; // missing: made when writing
     }
+    if (!stat.isDirectory()) {
+      return { field: rel, value: join(dir, folder), rule: `needs the folder ${folder}, but a file stands there: move it away` };
+    }
+  }
+  let stat;
+  try {
+    stat = lstatSync(join(dir, rel));
   } catch {
-    /* missing or unreachable: the plan and the writer report that */
+    return undefined; // missing, or unreachable: the plan and the writer report that
+  }
+  if (stat.isDirectory()) return { field: rel, value: join(dir, rel), rule: 'is a directory where the generator keeps a file: move it away' };
+  if (!stat.isFile()) {
+    const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device';
+    return { field: rel, value: join(dir, rel), rule: `is ${kind} where the generator keeps a file: move it away` };
   }
   return undefined;
 }
@@ -175,7 +190,7 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
     checkDestination(dir);
     return true;
   });
-  const yoRc = (usable && attempt(() => parseYoRc(readText(join(dir, YO_RC))))) || { document: {}, state: undefined };
+  const yoRc = (usable && attempt(() => parseYoRc(readRegularFile(join(dir, YO_RC), YO_RC, YO_RC_MAX_BYTES)))) || { document: {}, state: undefined };
   const layers: Layer[] = [];
   if (yoRc.state) layers.push({ source: YO_RC, values: yoRc.state.answers });
   const answersPath = options['answers'];
@@ -300,15 +315,14 @@ function secretsAppeared(dir: string, plan: Plan): boolean {
  * Writes the journal, then the files, then .yo-rc.json.
  */
 export function carryOut(dir: string, first: Planned, plan: () => Planned, settle: (planned: Planned) => void): Carried {
-  settle(first);
   prepareDestination(dir, first.prepared.plan);
   const lock = acquireLock(dir);
   try {
-    let current = first;
-    if (lock.contended || secretsAppeared(dir, first.prepared.plan)) {
-      current = plan();
-      settle(current);
-    }
+    // What this run read may be another run's work in progress (its .yo-rc.json read
+    // before, its files after they were written): then plan again, now that nobody writes.
+    const stale = lock.contended || secretsAppeared(dir, first.prepared.plan) || readText(join(dir, YO_RC)) !== first.inputs.yoRc.text;
+    const current = stale ? plan() : first;
+    settle(current);
     const yoRc = nextYoRc(current.inputs, current.prepared);
     const journal = current.prepared.plan.entries.some((e) => writes(e) || e.action === 'remove') ? journalYoRc(current.inputs, current.prepared) : undefined;
     const { cleaned } = applyPlan(dir, current.prepared.plan, yoRc, journal);

@@ -2,10 +2,13 @@
 // app was scaffolded, and a hash of every generated file (to tell untouched files from
 // edited ones on the next run).
 import { InputError } from './errors.ts';
+import { structureProblems } from './safe-input.ts';
 import { isPlainObject, type Raw } from './spec.ts';
 
 export const YO_RC = '.yo-rc.json';
 export const GENERATOR_KEY = 'generator-wpsn-docker';
+/** Larger than any .yo-rc.json the generator writes by far: a cloned 300 MB one is refused, not read. */
+export const YO_RC_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface GeneratorState {
   answers: Raw;
@@ -22,6 +25,8 @@ export interface YoRc {
   /** The whole file, other generators' keys included, to write back untouched. */
   document: Raw;
   state: GeneratorState | undefined;
+  /** The file as read (undefined when there was none): another run may have changed it since. */
+  text?: string | undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ export function isProjectPath(path: string): boolean {
 
 /** Parses .yo-rc.json text; a corrupted file is an input error naming it. */
 export function parseYoRc(text: string | undefined): YoRc {
-  if (text === undefined) return { document: {}, state: undefined };
+  if (text === undefined) return { document: {}, state: undefined, text };
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -46,8 +51,10 @@ export function parseYoRc(text: string | undefined): YoRc {
   if (!isPlainObject(document)) {
     throw new InputError([{ field: '(root)', source: YO_RC, value: document, rule: 'must be a JSON object' }]);
   }
+  const structure = structureProblems(document, YO_RC);
+  if (structure.length) throw new InputError(structure);
   const raw = document[GENERATOR_KEY];
-  if (raw === undefined) return { document, state: undefined };
+  if (raw === undefined) return { document, state: undefined, text };
   const problems = [];
   if (!isPlainObject(raw)) {
     throw new InputError([{ field: GENERATOR_KEY, source: YO_RC, value: raw, rule: 'must be an object' }]);
@@ -93,7 +100,7 @@ export function parseYoRc(text: string | undefined): YoRc {
   const state: GeneratorState = { answers: answers as Raw };
   if (typeof sampleApp === 'boolean') state.sampleApp = sampleApp;
   if (generated !== undefined) state.generated = pending ? { version, files, pending } : { version, files };
-  return { document, state };
+  return { document, state, text };
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

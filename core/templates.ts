@@ -5,6 +5,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { COMPILED_TEMPLATES, type CompiledTemplate } from './compiled-templates.ts';
+import { inlineCode } from './markdown.ts';
 
 /** The package root: the nearest folder above this module that holds templates/. */
 function findPackageRoot(): string {
@@ -21,7 +22,7 @@ export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 /** How every template is compiled: here on first use, or ahead of time by scripts/bundle.ts. */
-export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json'] } as const;
+export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json', 'code'] } as const;
 
 type Render = (data: Record<string, unknown>) => string;
 
@@ -90,9 +91,12 @@ export function templateRenderer(ahead: ReadonlyMap<string, CompiledTemplate>): 
 
 const render = templateRenderer(COMPILED_TEMPLATES);
 
-/** Renders templates/<name> with the model as `m`; `json` renders exec-form arrays. */
+/**
+ * Renders templates/<name> with the model as `m`; `json` renders exec-form arrays, `code`
+ * a value as Markdown inline code (core/markdown.ts).
+ */
 export function renderTemplate(name: string, m: unknown): string {
-  return render(name, { m, json: JSON.stringify });
+  return render(name, { m, json: JSON.stringify, code: inlineCode });
 }
 
 export function packageVersion(): string {

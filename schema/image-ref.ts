@@ -50,6 +50,14 @@ export function parseImageReference(input: string): ParseResult {
     if (digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
       return { ok: false, reason: `has an invalid sha256 digest "${digest}" (expected 64 lowercase hex digits)` };
     }
+    if (digest.startsWith('sha512:') && !/^sha512:[a-f0-9]{128}$/.test(digest)) {
+      return { ok: false, reason: `has an invalid sha512 digest "${digest}" (expected 128 lowercase hex digits)` };
+    }
+    // The OCI grammar allows any algorithm name; registries and engines verify only
+    // these two (Docker: sha256), so another one would fail at pull time.
+    if (!digest.startsWith('sha256:') && !digest.startsWith('sha512:')) {
+      return { ok: false, reason: `has a digest with the algorithm "${digest.split(':')[0]}", which engines and registries do not verify: use sha256: (or sha512:)` };
+    }
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');

@@ -67,7 +67,9 @@ export const PinnedImage = z.string({ error: 'an image reference must be a strin
 
 const BindAddress = z
   .string({ error: 'the bind address must be a string' })
-  .refine((v) => isIP(v) !== 0, { error: 'the bind address must be an IPv4 or IPv6 address, such as 127.0.0.1 (local only) or 0.0.0.0 (every interface)' });
+  .refine((v) => isIP(v) !== 0 && !v.includes('%'), {
+    error: 'the bind address must be an IPv4 or IPv6 address without a zone (such as %eth0: Docker cannot publish on one), such as 127.0.0.1 (local only) or 0.0.0.0 (every interface)',
+  });
 
 const HealthPath = z
   .string({ error: 'the health path must be a string' })

@@ -26,7 +26,8 @@ import { InputError } from '../../core/errors.ts';
 import { deriveModel, type StackModel } from '../../core/model.ts';
 import { OFFLINE_ARCHIVE, OFFLINE_LOAD_SCRIPT, OFFLINE_MANIFEST } from '../../core/render/workshop.ts';
 import { resolveSpec } from '../../core/spec.ts';
-import { parseYoRc, YO_RC } from '../../core/state.ts';
+import { readRegularFile } from '../../core/read.ts';
+import { parseYoRc, YO_RC, YO_RC_MAX_BYTES } from '../../core/state.ts';
 import type { Language } from '../../schema/defaults.ts';
 import { cliEnv, findEngine, socketCandidates, withTimeout } from './engine.ts';
 
@@ -412,10 +413,11 @@ export function readDoctorProject(dirArg: string): DoctorProject {
   const dir = resolve(dirArg);
   let text: string | undefined;
   try {
-    text = readFileSync(join(dir, YO_RC), 'utf8');
+    text = readRegularFile(join(dir, YO_RC), join(dir, YO_RC), YO_RC_MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new DoctorUsageError(`${join(dir, YO_RC)}: ${(error as Error).message}`);
+    if (error instanceof InputError && /a folder on the way/.test(error.message)) text = undefined;
+    else if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new DoctorUsageError(`${join(dir, YO_RC)}: ${(error as Error).message}`);
   }
   try {
     const state = parseYoRc(text).state;

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../core/errors.ts';
 import { deriveModel } from '../../core/model.ts';
 import { resolveSpec } from '../../core/spec.ts';
+import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC } from '../../core/state.ts';
 
 export const EXIT = { ok: 0, unhealthy: 1, usage: 2 } as const;
@@ -71,10 +72,10 @@ export interface ProjectInfo {
 
 function readOptional(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    // Never blocks on a FIFO, never reads a huge file (core/read.ts).
+    return readRegularFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 // Security: what a cloned repository's files (.yo-rc.json above all, which comes with pull
 // requests) can make a run do to the project. Each test plants something hostile and
 // checks that the run refuses it or leaves the user's files alone.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -225,4 +225,88 @@ describe('runs at the same time, and runs cut short', () => {
       expect(runCli(dir, ['--yes']).stdout).toContain('up to date: nothing changed');
     },
   );
+});
+
+describe('hostile files and values: a clear exit 2, never a crash or a hang', () => {
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const cases: Array<[string, (dir: string) => string[], RegExp]> = [
+    [
+      'an answers file nested 40000 levels deep (within the size limit)',
+      (dir) => {
+        writeFileSync(join(dir, 'deep.json'), `{"projectName":"shop","x":${nested(40_000)}}`);
+        return ['--answers', join(dir, 'deep.json')];
+      },
+      /x\.a\.a.*nests deeper than 32 levels/,
+    ],
+    [
+      'a .yo-rc.json nested 100000 levels deep',
+      (dir) => {
+        writeFileSync(join(dir, '.yo-rc.json'), `{"generator-wpsn-docker":{"answers":{"projectName":"shop"}},"other":${nested(100_000)}}`);
+        return [];
+      },
+      /\(\.yo-rc\.json\): nests deeper than 32 levels/,
+    ],
+    [
+      'a __proto__ key in an answers file',
+      (dir) => {
+        writeFileSync(join(dir, 'a.json'), '{"projectName":"shop","app":{"__proto__":{"port":1}}}');
+        return ['--answers', join(dir, 'a.json')];
+      },
+      /app\.__proto__ \(--answers a\.json\): the key "__proto__" is not allowed/,
+    ],
+    [
+      'a __proto__ key in .yo-rc.json answers',
+      (dir) => {
+        writeFileSync(join(dir, '.yo-rc.json'), '{"generator-wpsn-docker":{"answers":{"projectName":"shop","__proto__":{"lang":"ko"}}}}');
+        return [];
+      },
+      /generator-wpsn-docker\.answers\.__proto__ \(\.yo-rc\.json\): the key "__proto__" is not allowed/,
+    ],
+    [
+      'a FIFO where .yo-rc.json goes',
+      (dir) => {
+        spawnSync('mkfifo', [join(dir, '.yo-rc.json')]);
+        return [];
+      },
+      /\.yo-rc\.json.*is a FIFO \(named pipe\) where the generator keeps a file/,
+    ],
+    [
+      'a FIFO where the Dockerfile goes',
+      (dir) => {
+        spawnSync('mkfifo', [join(dir, 'Dockerfile')]);
+        return [];
+      },
+      /Dockerfile.*is a FIFO \(named pipe\) where the generator keeps a file/,
+    ],
+    [
+      'a file named scripts where the push scripts go',
+      (dir) => {
+        writeFileSync(join(dir, 'scripts'), 'not a folder\n');
+        return ['--registry', 'ghcr'];
+      },
+      /scripts\/push-ghcr\.sh.*needs the folder scripts, but a file stands there/,
+    ],
+    [
+      'a 300 MB .yo-rc.json',
+      (dir) => {
+        spawnSync('truncate', ['-s', '300M', join(dir, '.yo-rc.json')]);
+        return [];
+      },
+      /\.yo-rc\.json.*is 314572800 bytes, more than the 8388608 bytes/,
+    ],
+    ['a bind address with an IPv6 zone', () => ['--bind', 'fe80::1%eth0'], /app\.bind \(--bind\) = "fe80::1%eth0": .*without a zone/],
+    ['a base image digest of an algorithm nobody verifies', () => ['--base-image', `node@md5:${'a'.repeat(32)}`], /app\.baseImage.*algorithm "md5"/],
+  ];
+  it.each(cases)('%s', (_, setup, message) => {
+    ensureBuilt();
+    const dir = tempDir();
+    const args = setup(dir);
+    const before = readdirSync(dir).sort();
+    const r = runCli(dir, ['--yes', ...args], { timeoutMs: 20_000 });
+    expect(r.signal, r.describe).toBeNull();
+    expect(r.code, r.describe).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|ENOTDIR|    at /);
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
 });
