@@ -12,8 +12,17 @@ export interface SecretModel {
   name: string;
   /** Path of the file in the project. */
   file: string;
-  /** How the secret is made: a random password, or the Redis ACL derived from one. */
-  source: { kind: 'random' } | { kind: 'redis-acl'; from: string };
+  /** Only for the local Compose stack, never handed to a deploy target. */
+  localOnly?: boolean;
+  /** How the secret is made: a random password, or the Redis ACL derived from passwords. */
+  source: { kind: 'random' } | { kind: 'redis-acl'; users: RedisAclUser[] };
+}
+
+/** A user of the Redis ACL file: its name, the secret holding its password, what it may do. */
+export interface RedisAclUser {
+  name: string;
+  from: string;
+  permissions: string;
 }
 
 export interface InstallModel {
@@ -114,6 +123,8 @@ export interface StackModel {
     command: string[];
     healthcheck: string[];
     secrets: string[];
+    /** The admin user's password, mounted in the local stack for an admin shell. */
+    adminSecret: string;
   };
   database: DatabaseModel | undefined;
   /** More services on the backend network, in the order given (spec.extraServices). */
@@ -271,7 +282,21 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
 
   const secrets: SecretModel[] = [
     { name: 'redis_password', file: secretFile('redis_password'), source: { kind: 'random' } },
-    { name: 'redis_acl', file: secretFile('redis.acl'), source: { kind: 'redis-acl', from: 'redis_password' } },
+    // The admin's password stays on the machine that generated the project (an admin shell in
+    // the local stack); deploy targets get only the ACL that holds its hash.
+    { name: 'redis_admin_password', file: secretFile('redis_admin_password'), source: { kind: 'random' }, localOnly: true },
+    {
+      name: 'redis_acl',
+      file: secretFile('redis.acl'),
+      source: {
+        kind: 'redis-acl',
+        users: [
+          // The app connects as the default user (REDIS_URL needs no user name), with only what an app needs.
+          { name: 'default', from: 'redis_password', permissions: redis.appPermissions },
+          { name: 'admin', from: 'redis_admin_password', permissions: '~* &* +@all' },
+        ],
+      },
+    },
   ];
   for (const name of database?.secrets ?? []) {
     secrets.push({ name, file: secretFile(name), source: { kind: 'random' } });
@@ -336,7 +361,9 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
         'CMD-SHELL',
         'REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning ping | grep -q PONG',
       ],
+      // The ACL and the app user's password (the healthcheck).
       secrets: ['redis_acl', 'redis_password'],
+      adminSecret: 'redis_admin_password',
     },
     database,
     extraServices: spec.extraServices.map((x) => ({

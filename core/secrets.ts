@@ -19,10 +19,9 @@ export function randomPassword(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** A Redis ACL file: the default user, allowed everything, with the password's SHA-256. */
-export function redisAcl(password: string): string {
-  const digest = createHash('sha256').update(password).digest('hex');
-  return `user default on #${digest} ~* &* +@all\n`;
+/** A Redis ACL file: a line per user, each with its password's SHA-256 (never the password) and its rules. */
+export function redisAcl(users: ReadonlyArray<{ name: string; password: string; permissions: string }>): string {
+  return users.map((u) => `user ${u.name} on #${createHash('sha256').update(u.password).digest('hex')} ${u.permissions}\n`).join('');
 }
 
 export interface SecretPlan {
@@ -54,7 +53,7 @@ export function planSecrets(
   }
   for (const secret of secrets) {
     if (secret.source.kind !== 'redis-acl') continue;
-    const content = redisAcl(values.get(secret.source.from) ?? '');
+    const content = redisAcl(secret.source.users.map((u) => ({ name: u.name, password: values.get(u.from) ?? '', permissions: u.permissions })));
     const existing = read(secret.file);
     const action = existing === undefined ? 'create' : existing === content ? 'unchanged' : 'update';
     plans.push({ path: secret.file, action, content });

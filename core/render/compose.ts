@@ -84,7 +84,7 @@ export function composeObject(model: StackModel): Obj {
       image: redis.image,
       user: redis.user,
       command: redis.command,
-      secrets: redis.secrets,
+      secrets: [...redis.secrets, redis.adminSecret],
       volumes: [`${redis.volume}:/data`],
       networks: [networks.backend],
       healthcheck: healthcheck(redis.healthcheck, '10s'),

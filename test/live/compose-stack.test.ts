@@ -206,7 +206,7 @@ function stackSuite(options: StackOptions): void {
         // The app cannot rewrite its own code, and Redis writes its data to the volume.
         const appWrite = await execIn(info('app').Id, ['sh', '-c', 'echo x >> /app/server.js']);
         expect(appWrite.exitCode, 'the app rewrites /app/server.js').not.toBe(0);
-        const save = await execIn(info('redis').Id, ['sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning save']);
+        const save = await execIn(info('redis').Id, ['sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_admin_password)" redis-cli --user admin --no-auth-warning save']);
         expect(save.stdout.trim(), `redis SAVE onto the volume: ${save.stderr}`).toBe('OK');
         if (db) {
           const c = info('db');
@@ -261,6 +261,36 @@ function stackSuite(options: StackOptions): void {
         // A round trip with the password from the secret file: the app's counter is in this Redis.
         const counter = await execIn(redis.Id, ['/bin/sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning get hits']);
         expect(counter.stdout.trim()).toBe(String(lastHits));
+      });
+    });
+
+    it('4b. the app\'s Redis user may do what an app does, not administer the server; the admin user may', async () => {
+      await step(stack, ['redis'], async () => {
+        const redis = await serviceContainer(s().project, 'redis');
+        const as = (user: 'app' | 'admin', command: string) =>
+          execIn(redis.Id, [
+            '/bin/sh',
+            '-c',
+            user === 'app'
+              ? `REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning ${command}`
+              : `REDISCLI_AUTH="$(cat /run/secrets/redis_admin_password)" redis-cli --user admin --no-auth-warning ${command}`,
+          ]);
+        for (const command of ['config set dir /tmp', "acl setuser intruder on '>pw' +@all", 'replicaof 10.0.0.1 6379', 'module load /tmp/x.so', 'debug sleep 0', 'shutdown nosave', 'monitor', 'client kill type normal', 'flushall']) {
+          const r = await as('app', command);
+          // MODULE and DEBUG are also off in the server's own config (Redis 7: enable-*-command no).
+          expect(`${r.stdout}${r.stderr}`, `the app user runs ${command}`).toMatch(/^(module|debug)/.test(command) ? /NOPERM|command not allowed/ : /NOPERM/);
+        }
+        for (const [command, answer] of [['set wpsn-acl-probe 1', 'OK'], ['keys wpsn-acl-*', 'wpsn-acl-probe'], ['client setname probe', 'OK'], ['del wpsn-acl-probe', '1']] as const) {
+          const r = await as('app', command);
+          expect(r.stdout.trim(), `the app user runs ${command}: ${r.stderr}`).toBe(answer);
+        }
+        expect((await as('app', 'info server')).stdout).toContain('redis_version');
+        expect((await as('admin', 'acl whoami')).stdout.trim()).toBe('admin');
+        expect((await as('admin', 'config get maxmemory')).stdout).toContain('maxmemory');
+        // The admin password stays out of the app's container.
+        const app = await serviceContainer(s().project, 'app');
+        const mounted = await execIn(app.Id, ['sh', '-c', 'ls /run/secrets']);
+        expect(mounted.stdout).not.toContain('redis_admin_password');
       });
     });
 

@@ -10,6 +10,7 @@ import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../../core/options.ts';
 import {
   DEFAULT_PROJECT_FILES,
   ensureBuilt,
+  expectedRedisAcl,
   filesOf,
   makeTempDir,
   read,
@@ -75,14 +76,13 @@ describe('wpsn-docker demo --yes', () => {
 
   it('keeps secrets in a 0700 directory, as 0644 files with 43-char base64url passwords', () => {
     expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
-    for (const file of ['redis_password', 'redis.acl']) {
+    for (const file of ['redis_password', 'redis_admin_password', 'redis.acl']) {
       expect(statSync(join(dir, 'secrets', file)).mode & 0o777, file).toBe(0o644);
     }
     const password = read(dir, 'secrets/redis_password');
     expect(password).toMatch(PASSWORD_RE);
     const acl = read(dir, 'secrets/redis.acl');
-    const digest = createHash('sha256').update(password.trim()).digest('hex');
-    expect(acl).toBe(`user default on #${digest} ~* &* +@all\n`);
+    expect(acl).toBe(expectedRedisAcl(dir));
     expect(acl).not.toContain(password.trim());
     // The password is nowhere in the generated files.
     for (const file of ['docker-compose.yml', 'Dockerfile', '.env.example', '.yo-rc.json', 'README.Docker.md']) {
@@ -768,8 +768,7 @@ describe('re-runs', () => {
     const result = runCli(dir, ['--yes']);
     expectExit(result, 0);
     expect(read(dir, 'secrets/redis_password')).toBe(`${mine}\n`);
-    const digest = createHash('sha256').update(mine).digest('hex');
-    expect(read(dir, 'secrets/redis.acl')).toBe(`user default on #${digest} ~* &* +@all\n`);
+    expect(read(dir, 'secrets/redis.acl')).toBe(expectedRedisAcl(dir, mine));
   });
 
   it('adding a database adds its secret and keeps the Redis secrets; the answer is remembered', () => {

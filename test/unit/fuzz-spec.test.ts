@@ -223,7 +223,17 @@ const specInput = fc
     projectName: resourceName,
     lang: optional(fc.constantFrom(...LANGUAGES)),
     app: optional(app),
-    redis: optional(fc.record({ image: pinnedImage, persistence: fc.constantFrom(...REDIS_PERSISTENCE), volume: resourceName }, { requiredKeys: [] })),
+    redis: optional(
+      fc.record(
+        {
+          image: pinnedImage,
+          appPermissions: fc.constantFrom('~* &* +@all -@dangerous +info', '~app:* resetchannels +@read +@write', '%R~* +get'),
+          persistence: fc.constantFrom(...REDIS_PERSISTENCE),
+          volume: resourceName,
+        },
+        { requiredKeys: [] },
+      ),
+    ),
     database: optional(
       fc.record({ kind: fc.constantFrom(...DATABASE_KINDS), image: pinnedImage, volume: resourceName, name: dbIdentifier, user: dbIdentifier }, { requiredKeys: ['kind'] }),
     ),
@@ -465,7 +475,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
     const covered: Record<string, readonly string[]> = {
       '': ['$schema', 'projectName', 'lang', 'app', 'redis', 'database', 'networks', 'registries', 'deploy', 'extraServices', 'workshop'],
       app: ['runtime', 'packageManager', 'baseImage', 'port', 'hostPort', 'bind', 'allowPrivilegedPort', 'command', 'healthPath', 'buildScript'],
-      redis: ['image', 'persistence', 'volume'],
+      redis: ['image', 'appPermissions', 'persistence', 'volume'],
       database: ['kind', 'image', 'volume', 'name', 'user'],
       networks: ['frontend', 'backend'],
       registries: ['targets', 'image', 'platforms', 'branch', 'dockerhub', 'ecr', 'gar', 'acr', 'ghcr', 'registry'],

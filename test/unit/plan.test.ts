@@ -12,6 +12,7 @@ import { renderAppFiles } from '../../core/render/files.ts';
 import { planSecrets, randomPassword, redisAcl, type SecretPlan } from '../../core/secrets.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { GENERATOR_KEY, parseYoRc, renderYoRc, YO_RC } from '../../core/state.ts';
+import { DEFAULT_REDIS_APP_PERMISSIONS } from '../../schema/stack.ts';
 
 const BEGIN = '# >>> generator-wpsn-docker (managed block; edit outside it)';
 const END = '# <<< generator-wpsn-docker';
@@ -162,32 +163,52 @@ describe('secrets', () => {
   const passwords = () => `pw-${++n}-${'x'.repeat(20)}`;
   const byPath = (plans: SecretPlan[]) => Object.fromEntries(plans.map((p) => [p.path, p]));
 
-  it('creates the Redis password once, and an ACL that holds its SHA-256, never the password', () => {
-    const plans = byPath(planSecrets(model.secrets, disk().read, () => 'correct-horse-battery'));
+  /** The ACL the generator derives from the app's and the admin's passwords. */
+  const aclOf = (app: string, admin: string) =>
+    redisAcl([
+      { name: 'default', password: app, permissions: DEFAULT_REDIS_APP_PERMISSIONS },
+      { name: 'admin', password: admin, permissions: '~* &* +@all' },
+    ]);
+
+  it('creates the Redis passwords once, and an ACL that holds their SHA-256, never a password', () => {
+    const made = ['correct-horse-battery', 'admin-staple-battery'];
+    const plans = byPath(planSecrets(model.secrets, disk().read, () => made.shift()!));
     expect(plans['secrets/redis_password']).toEqual({ path: 'secrets/redis_password', action: 'create', content: 'correct-horse-battery\n' });
+    expect(plans['secrets/redis_admin_password']).toEqual({ path: 'secrets/redis_admin_password', action: 'create', content: 'admin-staple-battery\n' });
     const acl = plans['secrets/redis.acl']!;
     expect(acl.action).toBe('create');
-    const digest = createHash('sha256').update('correct-horse-battery').digest('hex');
-    expect(acl.content).toBe(`user default on #${digest} ~* &* +@all\n`);
+    const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(acl.content).toBe(
+      `user default on #${digest('correct-horse-battery')} ${DEFAULT_REDIS_APP_PERMISSIONS}\nuser admin on #${digest('admin-staple-battery')} ~* &* +@all\n`,
+    );
     expect(acl.content).not.toContain('correct-horse-battery');
-    expect(redisAcl('correct-horse-battery')).toBe(acl.content);
+    expect(acl.content).not.toContain('admin-staple-battery');
+    expect(aclOf('correct-horse-battery', 'admin-staple-battery')).toBe(acl.content);
+  });
+
+  it('gives the app every command but the administering ones; the admin everything', () => {
+    expect(DEFAULT_REDIS_APP_PERMISSIONS).toContain('-@dangerous');
+    const acl = byPath(planSecrets(model.secrets, disk().read, passwords))['secrets/redis.acl']!.content;
+    const [app, admin] = acl.trimEnd().split('\n');
+    expect(app).toMatch(/^user default on #[0-9a-f]{64} ~\* &\* \+@all -@dangerous /);
+    expect(admin).toMatch(/^user admin on #[0-9a-f]{64} ~\* &\* \+@all$/);
   });
 
   it('keeps an existing password byte for byte (never rewritten) and derives the ACL from its trimmed text', () => {
     const existing = '  s3cret-from-disk  \n\n';
     let called = 0;
-    const plans = byPath(planSecrets(model.secrets, disk({ 'secrets/redis_password': existing }).read, () => `new-${++called}`));
+    const plans = byPath(planSecrets(model.secrets, disk({ 'secrets/redis_password': existing, 'secrets/redis_admin_password': 'admin\n' }).read, () => `new-${++called}`));
     expect(plans['secrets/redis_password']).toEqual({ path: 'secrets/redis_password', action: 'keep', content: existing });
     expect(called).toBe(0);
-    expect(plans['secrets/redis.acl']!.content).toBe(redisAcl('s3cret-from-disk'));
+    expect(plans['secrets/redis.acl']!.content).toBe(aclOf('s3cret-from-disk', 'admin'));
   });
 
-  it('leaves a current ACL unchanged, and updates it when the password file changed', () => {
-    const current = disk({ 'secrets/redis_password': 'one\n', 'secrets/redis.acl': redisAcl('one') });
+  it('leaves a current ACL unchanged, and updates it when a password file changed', () => {
+    const current = disk({ 'secrets/redis_password': 'one\n', 'secrets/redis_admin_password': 'adm\n', 'secrets/redis.acl': aclOf('one', 'adm') });
     expect(byPath(planSecrets(model.secrets, current.read))['secrets/redis.acl']!.action).toBe('unchanged');
     current.files.set('secrets/redis_password', 'two\n');
     const acl = byPath(planSecrets(model.secrets, current.read))['secrets/redis.acl']!;
-    expect(acl).toEqual({ path: 'secrets/redis.acl', action: 'update', content: redisAcl('two') });
+    expect(acl).toEqual({ path: 'secrets/redis.acl', action: 'update', content: aclOf('two', 'adm') });
   });
 
   it('makes one distinct password per database secret', () => {
@@ -198,7 +219,7 @@ describe('secrets', () => {
     ] as const) {
       const m = deriveModel(resolveSpec([{ source: 't', values: { database: { kind } } }], { dirName: 'demo' }), { sampleApp: false });
       const plans = planSecrets(m.secrets, disk().read, passwords);
-      expect(plans.map((p) => p.path).sort()).toEqual(['secrets/redis.acl', 'secrets/redis_password', ...names.map((x) => `secrets/${x}`)].sort());
+      expect(plans.map((p) => p.path).sort()).toEqual(['secrets/redis.acl', 'secrets/redis_admin_password', 'secrets/redis_password', ...names.map((x) => `secrets/${x}`)].sort());
       const values = plans.filter((p) => p.path !== 'secrets/redis.acl').map((p) => p.content);
       expect(new Set(values).size).toBe(values.length);
       expect(plans.every((p) => p.action === 'create')).toBe(true);
@@ -265,7 +286,7 @@ describe('a real project across runs', () => {
     const password = files.get('secrets/redis_password');
 
     const second = run(files, first.recorded);
-    for (const e of second.entries) expect([e.path, e.action]).toEqual([e.path, e.kind === 'secret' && e.path.endsWith('redis_password') ? 'keep' : 'unchanged']);
+    for (const e of second.entries) expect([e.path, e.action]).toEqual([e.path, e.kind === 'secret' && /_password$/.test(e.path) ? 'keep' : 'unchanged']);
     expect(second.recorded).toEqual(first.recorded);
 
     const third = run(files, second.recorded, { app: { hostPort: 8080 } });
@@ -305,8 +326,9 @@ describe('.yo-rc.json', () => {
   }
 
   it('is absent: no state', () => {
-    expect(parseYoRc(undefined)).toEqual({ document: {}, state: undefined });
-    expect(parseYoRc('{"generator-other": {"a": 1}}')).toEqual({ document: { 'generator-other': { a: 1 } }, state: undefined });
+    expect(parseYoRc(undefined)).toEqual({ document: {}, state: undefined, text: undefined });
+    const other = '{"generator-other": {"a": 1}}';
+    expect(parseYoRc(other)).toEqual({ document: { 'generator-other': { a: 1 } }, state: undefined, text: other });
   });
 
   it('reads answers, sampleApp and the recorded hashes', () => {

@@ -104,7 +104,7 @@ describe('README.Docker.md', () => {
     expect(readme).toContain('http://127.0.0.1:8088/');
     expect(readme).toContain('`127.0.0.1:8088:3000`');
     expect(readme).toContain('`shop-app`');
-    expect(model.secrets.map((s) => s.file)).toEqual(['secrets/redis_password', 'secrets/redis.acl', 'secrets/db_password']);
+    expect(model.secrets.map((s) => s.file)).toEqual(['secrets/redis_password', 'secrets/redis_admin_password', 'secrets/redis.acl', 'secrets/db_password']);
     for (const secret of model.secrets) expect(readme).toContain(`\`${secret.file}\``);
     expect(bashLines(readme)).toContain('docker compose up -d --build --wait');
     for (const command of ['docker compose ps', 'docker compose logs -f app', 'docker compose down', 'docker compose down -v', 'docker compose watch', 'docker compose build']) {

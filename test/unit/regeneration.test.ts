@@ -268,7 +268,7 @@ describe('changing answers changes exactly the affected files; secrets are never
 
   it('after all the changes, every secret ever made is still there, unchanged (a removed database keeps its password files)', () => {
     expectSecretsKept(secrets, contents(dir), 'the end');
-    expect([...secrets.keys()].sort()).toEqual(['secrets/db_password', 'secrets/db_root_password', 'secrets/redis.acl', 'secrets/redis_password']);
+    expect([...secrets.keys()].sort()).toEqual(['secrets/db_password', 'secrets/db_root_password', 'secrets/redis.acl', 'secrets/redis_admin_password', 'secrets/redis_password']);
   });
 });
 

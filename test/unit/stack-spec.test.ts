@@ -7,7 +7,7 @@ import { InputError, type Problem } from '../../core/errors.ts';
 import { flagsLayer, resolveSpec, type Layer } from '../../core/spec.ts';
 import { parseImageReference, pinProblem } from '../../schema/image-ref.ts';
 import { RESERVED_NETWORK_NAMES } from '../../schema/names.ts';
-import { StackSpecObject, type StackSpec } from '../../schema/stack.ts';
+import { DEFAULT_REDIS_APP_PERMISSIONS, StackSpecObject, type StackSpec } from '../../schema/stack.ts';
 
 const FILE = '--answers answers.yaml';
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -66,7 +66,7 @@ const DEFAULT_SPEC = {
     command: ['node', 'server.js'],
     healthPath: '/healthz',
   },
-  redis: { image: 'redis:7-bookworm', persistence: 'aof', volume: 'redis-data' },
+  redis: { image: 'redis:7-bookworm', appPermissions: DEFAULT_REDIS_APP_PERMISSIONS, persistence: 'aof', volume: 'redis-data' },
   database: { kind: 'none', volume: 'db-data', name: 'app', user: 'app' },
   networks: { frontend: 'frontend', backend: 'backend' },
 } satisfies Partial<StackSpec>;
@@ -141,6 +141,7 @@ const ACCEPT: Array<[string, unknown[]]> = [
   ['app.buildScript', ['build', 'build:prod', 'b.1_x-y', 'x'.repeat(100)]],
   ['redis.image', ['redis:7-bookworm', 'redis:7.4.1-alpine', `redis@${DIGEST}`, `docker.io/library/redis:7@${DIGEST}`]],
   ['redis.persistence', ['aof', 'rdb', 'none']],
+  ['redis.appPermissions', [DEFAULT_REDIS_APP_PERMISSIONS, '~app:* &* +@all -@dangerous', '~* +get +set +client|setinfo', '%R~cache:* resetchannels +@read']],
   ['redis.volume', ['cache', 'redis_data', 'r1', 'x'.repeat(63)]],
   ['database.kind', ['none', 'postgres', 'mysql', 'mariadb']],
   ['database.image', ['postgres:17-bookworm', 'mysql:8.4', `mariadb@${DIGEST}`]],
@@ -208,6 +209,11 @@ const REJECT: Array<[string, unknown, RegExp]> = [
   ['app.healthPath', '/(x)', /percent-encode anything else/],
   ['app.healthPath', '/%zz', /percent-encode anything else/],
   ['app.buildScript', '-x', /npm script name/],
+  // A password rule would give the app's user a second, known password; on/off would lock it out or reopen it.
+  ['redis.appPermissions', '~* +@all >hunter2', /no passwords or on\/off/],
+  ['redis.appPermissions', '~* +@all nopass', /no passwords or on\/off/],
+  ['redis.appPermissions', 'off', /no passwords or on\/off/],
+  ['redis.appPermissions', '', /no passwords or on\/off/],
   ['app.buildScript', 'build prod', /npm script name/],
   ['app.buildScript', '', /npm script name/],
   ['app.buildScript', 'x'.repeat(101), /at most 100 characters/],
@@ -250,7 +256,7 @@ describe('every field rejects bad values, naming field, file, value and rule', (
   it('covers every spec field in both tables', () => {
     const fields = [
       'projectName', 'lang', 'app.runtime', 'app.packageManager', 'app.baseImage', 'app.port', 'app.hostPort', 'app.bind',
-      'app.allowPrivilegedPort', 'app.command', 'app.healthPath', 'app.buildScript', 'redis.image', 'redis.persistence',
+      'app.allowPrivilegedPort', 'app.command', 'app.healthPath', 'app.buildScript', 'redis.image', 'redis.appPermissions', 'redis.persistence',
       'redis.volume', 'database.kind', 'database.image', 'database.volume', 'database.name', 'database.user',
       'networks.frontend', 'networks.backend',
     ];

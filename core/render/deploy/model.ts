@@ -275,7 +275,7 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
   for (const id of DEPLOY_TARGETS) byId[id] = { id, label: DEPLOY_LABELS[id], script: `scripts/deploy-${id}.sh`, dir: dirs[id] };
   const has = Object.fromEntries(DEPLOY_TARGETS.map((t) => [t, spec.targets.includes(t)])) as Record<DeployTarget, boolean>;
 
-  const secrets = m.secrets.map((s) => secretOf(s.name, s.file));
+  const secrets = m.secrets.filter((s) => !s.localOnly).map((s) => secretOf(s.name, s.file));
   const stateful: StatefulService[] = [
     {
       service: m.redis.service,

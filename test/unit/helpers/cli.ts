@@ -6,6 +6,7 @@ import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { inject } from 'vitest';
+import { DEFAULT_REDIS_APP_PERMISSIONS } from '../../../schema/stack.ts';
 import { BIN, buildDistLocked, REPO_ROOT } from './build.ts';
 
 export { BIN, REPO_ROOT };
@@ -154,6 +155,18 @@ export const DEFAULT_PROJECT_FILES: readonly string[] = [
   'package-lock.json',
   'package.json',
   'secrets/redis.acl',
+  'secrets/redis_admin_password',
   'secrets/redis_password',
   'server.js',
 ];
+
+/**
+ * The Redis ACL a project's secrets/redis.acl must hold: the app's default user with the
+ * default permissions and the admin user, each with the SHA-256 of its password file.
+ */
+export function expectedRedisAcl(dir: string, appPassword?: string): string {
+  const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+  const app = appPassword ?? readFileSync(join(dir, 'secrets/redis_password'), 'utf8').trim();
+  const admin = readFileSync(join(dir, 'secrets/redis_admin_password'), 'utf8').trim();
+  return `user default on #${digest(app)} ${DEFAULT_REDIS_APP_PERMISSIONS}\nuser admin on #${digest(admin)} ~* &* +@all\n`;
+}
