@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { COMPILED_TEMPLATES, type CompiledTemplate } from './compiled-templates.ts';
 import { inlineCode } from './markdown.ts';
+import { shellWord } from './shell.ts';
 
 /** The package root: the nearest folder above this module that holds templates/. */
 function findPackageRoot(): string {
@@ -22,7 +23,7 @@ export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 /** How every template is compiled: here on first use, or ahead of time by scripts/bundle.ts. */
-export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json', 'code'] } as const;
+export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json', 'code', 'sh'] } as const;
 
 type Render = (data: Record<string, unknown>) => string;
 
@@ -93,10 +94,11 @@ const render = templateRenderer(COMPILED_TEMPLATES);
 
 /**
  * Renders templates/<name> with the model as `m`; `json` renders exec-form arrays, `code`
- * a value as Markdown inline code (core/markdown.ts).
+ * a value as Markdown inline code (core/markdown.ts), `sh` a value as one shell word
+ * (core/shell.ts): every value in a shell block of a document goes through it.
  */
 export function renderTemplate(name: string, m: unknown): string {
-  return render(name, { m, json: JSON.stringify, code: inlineCode });
+  return render(name, { m, json: JSON.stringify, code: inlineCode, sh: shellWord });
 }
 
 export function packageVersion(): string {

@@ -310,3 +310,16 @@ describe('hostile files and values: a clear exit 2, never a crash or a hang', ()
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
+
+describe('deploy scripts take the image from the push script\'s own registry', () => {
+  it('an exported REGISTRY_HOST (push-registry.sh\'s setting) never changes the image a cloud target deploys', () => {
+    ensureBuilt();
+    const dir = join(tempDir(), 'shop');
+    const made = runCli(tmpdir(), [dir, '--yes', '--registry', 'ecr', '--ecr-region', 'eu-west-1', '--ecr-account-id', '123456789012', '--deploy', 'swarm']);
+    expect(made.code, made.describe).toBe(0);
+    const dry = spawnSync('bash', ['scripts/deploy-swarm.sh', '--dry-run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, REGISTRY_HOST: 'evil.example', IMAGE_TAG: 'v1' } });
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('app image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:v1');
+    expect(`${dry.stdout}${dry.stderr}`).not.toContain('evil.example');
+  });
+});
