@@ -11,8 +11,9 @@ export default defineConfig({
           name: 'unit',
           globalSetup: ['test/unit/helpers/build.ts'],
           setupFiles: ['test/unit/helpers/setup.ts'],
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/live/**'],
+          // The project's own tests, and each service's and target's tests in its folder.
+          include: ['test/**/*.test.ts', 'services/**/*.test.ts', 'targets/**/*.test.ts'],
+          exclude: ['test/live/**', '**/*.live.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -20,7 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'live',
-          include: ['test/live/**/*.test.ts'],
+          include: ['test/live/**/*.test.ts', 'services/**/*.live.test.ts', 'targets/**/*.live.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

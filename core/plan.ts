@@ -3,7 +3,7 @@
 import { extractBlock, mergeBlock } from './block.ts';
 import { sha256 } from './hash.ts';
 import { isRemovable } from './producible.ts';
-import type { FileKind, RenderedFile } from './render/files.ts';
+import type { FileKind, RenderedFile } from './rendered.ts';
 import type { ModeFix, SecretPlan } from './secrets.ts';
 
 export type Action =

@@ -22,6 +22,23 @@ function findPackageRoot(): string {
 export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
+/**
+ * Folders of modules that keep their own templates next to their code (a service's or a
+ * target's folder): a template name starting with one of them is a path from the package
+ * root; any other name is under templates/.
+ */
+export const MODULE_TEMPLATE_ROOTS = ['services', 'targets'] as const;
+
+/** The file of a template name (see MODULE_TEMPLATE_ROOTS). */
+export function templateFile(name: string): string {
+  return MODULE_TEMPLATE_ROOTS.some((root) => name.startsWith(`${root}/`)) ? join(PACKAGE_ROOT, name) : join(TEMPLATES_DIR, name);
+}
+
+/** The name ejs's error messages give a template: its path in the package. */
+export function templateShownName(name: string): string {
+  return MODULE_TEMPLATE_ROOTS.some((root) => name.startsWith(`${root}/`)) ? name : `templates/${name}`;
+}
+
 /** How every template is compiled: here on first use, or ahead of time by scripts/bundle.ts. */
 export const EJS_OPTIONS = { strict: true, destructuredLocals: ['m', 'json', 'code', 'sh'] } as const;
 
@@ -56,9 +73,13 @@ function rethrowAhead(error: Error, text: string | undefined, filename: string, 
   return rethrow(error, text ?? templateTextForErrors(file), file, line, esc);
 }
 
-/** The template an `include(path)` in templates/<from> names, as ejs resolves it. */
+/**
+ * The template an `include(path)` in template <from> names, as ejs resolves it: next to
+ * <from>, or, for a path starting with "/", from the package root's templates/ (module
+ * templates include the shared ones as "/shared/_sh-lib.sh.ejs").
+ */
 function includedName(from: string, path: string): string {
-  const name = posix.join(posix.dirname(from), path);
+  const name = path.startsWith('/') ? path.slice(1) : posix.join(posix.dirname(from), path);
   return posix.extname(name) ? name : `${name}.ejs`;
 }
 
@@ -81,8 +102,8 @@ export function templateRenderer(ahead: ReadonlyMap<string, CompiledTemplate>): 
         return compiled(Object.assign(Object.create(null) as Record<string, unknown>, data), ejs.escapeXML, include, rethrowAhead);
       };
     } else {
-      const file = join(TEMPLATES_DIR, name);
-      fn = ejs.compile(readFileSync(file, 'utf8'), { filename: file, ...EJS_OPTIONS, destructuredLocals: [...EJS_OPTIONS.destructuredLocals] }) as Render;
+      const file = templateFile(name);
+      fn = ejs.compile(readFileSync(file, 'utf8'), { filename: file, root: TEMPLATES_DIR, ...EJS_OPTIONS, destructuredLocals: [...EJS_OPTIONS.destructuredLocals] }) as Render;
     }
     cache.set(name, fn);
     return fn;

@@ -1,26 +1,14 @@
 // Every file the app generator writes, as pure data: path -> content and how a
 // re-run treats it. No file system access here.
 import type { StackModel } from '../model.ts';
+import type { RenderedFile } from '../rendered.ts';
 import { renderTemplate } from '../templates.ts';
 import { COMPOSE_FILE, renderCompose } from './compose.ts';
 import { renderRegistryFiles } from './registry.ts';
 import { renderDeployFiles } from './deploy/index.ts';
 import { renderWorkshopFiles } from './workshop.ts';
 
-/**
- * - generated: tracked by hash; updated when untouched, a conflict when edited.
- * - starter: the sample app; updated when untouched, kept quietly when edited (it is the user's app now).
- * - block: a marked block inside a file the user may own (.gitignore); only the block is managed.
- */
-export type FileKind = 'generated' | 'starter' | 'block';
-
-export interface RenderedFile {
-  path: string;
-  content: string;
-  kind: FileKind;
-  /** File mode, for executable scripts. */
-  mode?: number;
-}
+export type { FileKind, RenderedFile } from '../rendered.ts';
 
 export function renderAppFiles(model: StackModel): RenderedFile[] {
   const files: RenderedFile[] = [

@@ -18,8 +18,8 @@ import { ANSWER_OPTIONS, type AnswerOption } from '../options.ts';
 import type { Inputs } from '../project.ts';
 import { shellQuote } from '../shell.ts';
 import { renderTemplate } from '../templates.ts';
-import { stringifyYaml } from './compose.ts';
-import type { RenderedFile } from './files.ts';
+import { stringifyYaml } from '../yaml.ts';
+import type { RenderedFile } from '../rendered.ts';
 
 /** The Dockerfile stage Compose builds for the app (build.target in docker-compose.yml). */
 const BUILD_TARGET = 'runtime';

@@ -18,7 +18,7 @@
 import type { StackModel } from '../model.ts';
 import { shellWord as w } from '../shell.ts';
 import { renderTemplate } from '../templates.ts';
-import type { RenderedFile } from './files.ts';
+import type { RenderedFile } from '../rendered.ts';
 
 export const WORKSHOP_FILE = 'WORKSHOP.md';
 export const OFFLINE_LOAD_SCRIPT = 'scripts/offline-load.sh';

@@ -7,7 +7,7 @@ import ejs from 'ejs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CompiledTemplate } from '../../core/compiled-templates.ts';
-import { plainIsAmbiguous, plainReadsBackAsOther } from '../../core/render/compose.ts';
+import { plainIsAmbiguous, plainReadsBackAsOther } from '../../core/yaml.ts';
 import { EJS_OPTIONS, TEMPLATES_DIR, templateRenderer } from '../../core/templates.ts';
 import { isIP, isIPv4, isIPv6 } from '../../schema/ip.ts';
 

@@ -3,8 +3,8 @@
 // (internal TCP ingress). ${NAME} placeholders are filled in by scripts/deploy-aca.sh
 // into a private temporary copy; the committed files never hold a secret.
 import type { StackModel } from '../../model.ts';
-import { stringifyYaml } from '../compose.ts';
-import type { RenderedFile } from '../files.ts';
+import { stringifyYaml } from '../../yaml.ts';
+import type { RenderedFile } from '../../rendered.ts';
 import { ph } from './ecs.ts';
 import type { DeploySecret } from './model.ts';
 

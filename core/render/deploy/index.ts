@@ -2,7 +2,7 @@
 // script scripts/deploy-<target>.sh). Pure: no file system access besides templates.
 import type { StackModel } from '../../model.ts';
 import { renderTemplate } from '../../templates.ts';
-import type { RenderedFile } from '../files.ts';
+import type { RenderedFile } from '../../rendered.ts';
 import { renderAcaFiles } from './aca.ts';
 import { renderEcsTaskDefinition } from './ecs.ts';
 import { renderKubernetesFiles } from './kubernetes.ts';

@@ -5,8 +5,8 @@
 // from the project's secret files and never written here.
 import { Scalar, stringify } from 'yaml';
 import type { StackModel } from '../../model.ts';
-import { stringifyYaml } from '../compose.ts';
-import type { RenderedFile } from '../files.ts';
+import { stringifyYaml } from '../../yaml.ts';
+import type { RenderedFile } from '../../rendered.ts';
 import type { Resources, StatefulService } from './model.ts';
 
 type Obj = Record<string, unknown>;

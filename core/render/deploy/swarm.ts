@@ -1,7 +1,7 @@
 // deploy/swarm/stack.yml: the Compose stack in the form `docker stack deploy` accepts,
 // built as a typed object and serialised with `yaml` (every string double-quoted).
 import type { StackModel } from '../../model.ts';
-import { stringifyYaml } from '../compose.ts';
+import { stringifyYaml } from '../../yaml.ts';
 import type { StatefulService } from './model.ts';
 
 type Obj = Record<string, unknown>;
