@@ -3,7 +3,7 @@
 import { DEFAULT_DATABASE_IMAGES, type DatabaseKind, type Language, type PackageManager } from '../schema/defaults.ts';
 import { parseImageReference, repositoryBaseName } from '../schema/image-ref.ts';
 import type { StackSpec } from '../schema/stack.ts';
-import { deriveRegistry, type RegistryModel } from './render/registry.ts';
+import { deriveRegistry, type RegistryModel } from '../targets/registry/render.ts';
 import { deriveDeploy, type DeployModel } from './render/deploy/model.ts';
 import { deriveWorkshop, type WorkshopModel } from './render/workshop.ts';
 

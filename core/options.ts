@@ -1,7 +1,7 @@
 // The command-line options, one table for the bin, the Yeoman generator and the
 // prompts. Each answer option maps to one key path of the StackSpec.
 import { DATABASE_KINDS, LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
-import { REGISTRY_TARGETS, splitTargets } from '../schema/registry.ts';
+import { aliasesText, REGISTRY_TARGETS, splitTargets, TARGET_ALIASES, TARGET_FLAGS } from '../schema/registry.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS, splitDeployTargets } from '../schema/deploy.ts';
 
 export type OptionKind = 'string' | 'number' | 'boolean' | 'list';
@@ -33,23 +33,14 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
   { flag: 'build-script', path: ['app', 'buildScript'], kind: 'string', description: 'npm script that builds the app, run in a build stage (default: none)' },
   { flag: 'redis-image', path: ['redis', 'image'], kind: 'string', description: 'Redis image, pinned (default: redis:7-bookworm)', prompt: 'Redis image (pinned tag or digest)' },
   { flag: 'database', path: ['database', 'kind'], kind: 'string', choices: DATABASE_KINDS, description: 'database service (default: none)', prompt: 'Database' },
-  { flag: 'registry', path: ['registries', 'targets'], kind: 'list', choices: REGISTRY_TARGETS, parse: splitTargets, description: 'registries to write push scripts and CI workflows for, comma-separated (gcr means gar; none for no registry; default: none)', prompt: 'Registries to push the app image to' },
+  { flag: 'registry', path: ['registries', 'targets'], kind: 'list', choices: REGISTRY_TARGETS, parse: splitTargets, description: `registries to write push scripts and CI workflows for, comma-separated (${aliasesText((alias, id) => `${alias} means ${id}; `, '')}none for no registry; default: none)`, prompt: 'Registries to push the app image to' },
   { flag: 'lang', path: ['lang'], kind: 'string', choices: LANGUAGES, description: 'language of the generated docs (default: en)', prompt: 'Language of the generated docs' },
   // Registry defaults baked into scripts/push-*.sh and the publish workflows (environment variables override them).
   { flag: 'registry-image', path: ['registries', 'image'], kind: 'string', description: 'image (repository) name pushed to every registry (default: the project name)' },
   { flag: 'platforms', path: ['registries', 'platforms'], kind: 'string', description: 'platforms pushed, such as linux/amd64,linux/arm64 (scripts: default the local build; CI: default linux/amd64)' },
   { flag: 'publish-branch', path: ['registries', 'branch'], kind: 'string', description: 'branch whose pushes the publish workflows run on, besides version tags (default: main)' },
-  { flag: 'dockerhub-namespace', path: ['registries', 'dockerhub', 'namespace'], kind: 'string', description: 'Docker Hub user or organisation (default at run time: DOCKERHUB_USERNAME)' },
-  { flag: 'ecr-region', path: ['registries', 'ecr', 'region'], kind: 'string', description: 'AWS region of the ECR registry (AWS_REGION)' },
-  { flag: 'ecr-account-id', path: ['registries', 'ecr', 'accountId'], kind: 'string', description: 'AWS account ID of the ECR registry (default at run time: aws sts get-caller-identity)' },
-  { flag: 'gar-project', path: ['registries', 'gar', 'project'], kind: 'string', description: 'Google Cloud project of the Artifact Registry repository (GOOGLE_CLOUD_PROJECT)' },
-  { flag: 'gar-location', path: ['registries', 'gar', 'location'], kind: 'string', description: 'Artifact Registry location, such as europe-west4 (GAR_LOCATION)' },
-  { flag: 'gar-repository', path: ['registries', 'gar', 'repository'], kind: 'string', description: 'Artifact Registry repository (GAR_REPOSITORY)' },
-  { flag: 'acr-name', path: ['registries', 'acr', 'name'], kind: 'string', description: 'Azure Container Registry name (ACR_NAME)' },
-  { flag: 'acr-resource-group', path: ['registries', 'acr', 'resourceGroup'], kind: 'string', description: 'Azure resource group to create the registry in when missing (AZURE_RESOURCE_GROUP)' },
-  { flag: 'ghcr-owner', path: ['registries', 'ghcr', 'owner'], kind: 'string', description: 'GitHub user or organisation owning the GHCR package (default at run time: GITHUB_REPOSITORY_OWNER)' },
-  { flag: 'registry-host', path: ['registries', 'registry', 'host'], kind: 'string', description: 'host[:port] of the self-hosted registry (REGISTRY_HOST)' },
-  { flag: 'registry-namespace', path: ['registries', 'registry', 'namespace'], kind: 'string', description: 'path prefix in the self-hosted registry (REGISTRY_NAMESPACE)' },
+  // Each registry target's own settings (targets/registry/<id>/index.ts: its flags).
+  ...TARGET_FLAGS.map((f): AnswerOption => ({ flag: f.flag, path: f.path, kind: 'string', description: f.description })),
   // Deploy targets: deploy/<target>/ and scripts/deploy-<target>.sh (more settings: an --answers file, see schema/stack.schema.json).
   { flag: 'deploy', path: ['deploy', 'targets'], kind: 'list', choices: DEPLOY_TARGETS, parse: splitDeployTargets, description: 'platforms to write deploy configs and scripts for, comma-separated (none for no target; default: none)', prompt: 'Deploy targets' },
   { flag: 'kubernetes-flavour', path: ['deploy', 'kubernetes', 'flavour'], kind: 'string', choices: KUBERNETES_FLAVOURS, description: 'Kubernetes flavour of the kubernetes deploy target: registry, storage class and load balancer details (default: generic)' },
@@ -91,7 +82,7 @@ export interface FlagProblem {
 export function flagContradictions(options: Record<string, unknown>): FlagProblem[] {
   const problems: FlagProblem[] = [];
   const lists: Array<{ flag: string; root: string; split: (raw: string) => string[]; known: readonly string[]; aliases?: Readonly<Record<string, string>> }> = [
-    { flag: 'registry', root: 'registries', split: splitTargets, known: REGISTRY_TARGETS, aliases: { gcr: 'gar' } },
+    { flag: 'registry', root: 'registries', split: splitTargets, known: REGISTRY_TARGETS, aliases: TARGET_ALIASES },
     { flag: 'deploy', root: 'deploy', split: splitDeployTargets, known: DEPLOY_TARGETS },
   ];
   for (const list of lists) {

@@ -76,10 +76,13 @@ function rethrowAhead(error: Error, text: string | undefined, filename: string, 
 /**
  * The template an `include(path)` in template <from> names, as ejs resolves it: next to
  * <from>, or, for a path starting with "/", from the package root's templates/ (module
- * templates include the shared ones as "/shared/_sh-lib.sh.ejs").
+ * templates include the shared ones as "/shared/_sh-lib.sh.ejs"). A template under
+ * templates/ reaches a module's folder relatively ("../../targets/registry/readme.en.md.ejs"
+ * from app/): that template's name is its path from the package root.
  */
 function includedName(from: string, path: string): string {
-  const name = path.startsWith('/') ? path.slice(1) : posix.join(posix.dirname(from), path);
+  let name = path.startsWith('/') ? path.slice(1) : posix.join(posix.dirname(from), path);
+  if (MODULE_TEMPLATE_ROOTS.some((root) => name.startsWith(`../${root}/`))) name = name.slice('../'.length);
   return posix.extname(name) ? name : `${name}.ejs`;
 }
 

@@ -1,8 +1,8 @@
 // wpsn-docker registry: adds, removes or regenerates the registry push targets of a
 // generated project (scripts/push-*.sh, .github/workflows/publish-*.yml, the README
 // sections), through the same core plan as the app: every other file stays as it is.
-import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../core/render/registry.ts';
-import { REGISTRY_TARGETS, registryNotices } from '../../schema/registry.ts';
+import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../targets/registry/command.ts';
+import { aliasesText, REGISTRY_TARGETS, registryNotices } from '../../schema/registry.ts';
 import { optionLines, runSubcommand, type Subcommand } from './shared.ts';
 
 export function registryUsage(): string {
@@ -19,7 +19,7 @@ export function registryUsage(): string {
     'every other file stays byte-identical. Asks which registries on a terminal without',
     '--registry or --yes.',
     '',
-    `Targets: ${REGISTRY_TARGETS.join(', ')} (gcr is accepted and means gar; none removes them all).`,
+    `Targets: ${REGISTRY_TARGETS.join(', ')} (${aliasesText((alias, id) => `${alias} is accepted and means ${id}; `, '')}none removes them all).`,
     '',
     'Options:',
     ...optionLines(rows, 'never prompt: keep the targets unless --registry is given', 'overwrite generated files you edited (README.Docker.md, scripts, workflows)'),

@@ -4,7 +4,7 @@ import type { StackModel } from '../model.ts';
 import type { RenderedFile } from '../rendered.ts';
 import { renderTemplate } from '../templates.ts';
 import { COMPOSE_FILE, renderCompose } from './compose.ts';
-import { renderRegistryFiles } from './registry.ts';
+import { renderRegistryFiles } from '../../targets/registry/render.ts';
 import { renderDeployFiles } from './deploy/index.ts';
 import { renderWorkshopFiles } from './workshop.ts';
 

@@ -5,7 +5,7 @@
 import Generator from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
 import { preparePlan, readInputs, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
-import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../core/render/registry.ts';
+import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../targets/registry/command.ts';
 import { resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { REGISTRY_TARGETS, registryNotices, TARGET_LABELS } from '../../schema/registry.ts';
 import type { StackSpec } from '../../schema/stack.ts';

@@ -9,6 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSteps } from '../../bin/commands/bundle.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
+import { MODULE_TEMPLATE_ROOTS } from '../../core/templates.ts';
 import { cleanEnv, ensureBuilt, REPO_ROOT } from './helpers/cli.ts';
 
 /** The bin as written, module by module (dist/ may itself be bundled). */
@@ -27,10 +28,15 @@ function sh(command: string, args: readonly string[], cwd: string, env: NodeJS.P
 
 beforeAll(() => {
   ensureBuilt();
-  // A package root as npm installs it: package.json, templates/, dist/ (and node_modules).
+  // A package root as npm installs it: package.json, templates/, the modules' own
+  // templates (package.json "files": services/**/*.ejs, targets/**/*.ejs), dist/ (and node_modules).
   root = mkdtempSync(join(TMP, 'wpsn-bundle-'));
   cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
   cpSync(join(REPO_ROOT, 'templates'), join(root, 'templates'), { recursive: true });
+  for (const modules of MODULE_TEMPLATE_ROOTS) {
+    const from = join(REPO_ROOT, modules);
+    if (existsSync(from)) cpSync(from, join(root, modules), { recursive: true, filter: (path) => statSync(path).isDirectory() || path.endsWith('.ejs') });
+  }
   cpSync(join(REPO_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
   const r = sh(process.execPath, [join(REPO_ROOT, 'scripts/bundle.ts'), '--dist', join(root, 'dist')], REPO_ROOT);
@@ -107,6 +113,7 @@ describe('the bundle as built', () => {
     expect(all).not.toMatch(/from\s*["'](zod|yaml|ejs)["']/);
     expect(all).not.toMatch(/import\(["'](zod|yaml|ejs)["']\)/);
     expect(all).toContain('app/Dockerfile.ejs');
+    expect(all).toContain('targets/registry/_lib.sh.ejs');
     // Nothing that only exists on the machine that built it.
     expect(all).not.toContain(REPO_ROOT);
     expect(all).not.toContain(root);

@@ -10,7 +10,8 @@ import {
 } from '../../../schema/deploy.ts';
 import { RULES, type Rule } from '../../../schema/registry.ts';
 import type { StackModel } from '../../model.ts';
-import { shellQuote, type RegistryTargetModel, type ShellRule } from '../registry.ts';
+import { shellQuote } from '../../shell.ts';
+import type { RegistryTargetModel, ShellRule } from '../../../targets/registry/types.ts';
 
 export interface DeployTargetModel {
   id: DeployTarget;
