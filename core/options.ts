@@ -1,6 +1,7 @@
 // The command-line options, one table for the bin, the Yeoman generator and the
 // prompts. Each answer option maps to one key path of the StackSpec.
-import { DATABASE_KINDS, LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
+import { LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
+import { DATABASE_KINDS } from '../services/index.ts';
 import { aliasesText, REGISTRY_TARGETS, splitTargets, TARGET_ALIASES, TARGET_FLAGS } from '../schema/registry.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS, splitDeployTargets } from '../schema/deploy.ts';
 

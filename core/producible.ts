@@ -5,6 +5,7 @@
 // not on the list: once scaffolded they are the user's, and never removed.
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../schema/deploy.ts';
 import { REGISTRY_TARGETS } from '../schema/registry.ts';
+import { SERVICE_MODULES } from '../services/index.ts';
 
 const alt = (words: readonly string[]): string => words.join('|');
 
@@ -34,5 +35,5 @@ const PATTERNS: readonly RegExp[] = [
 
 /** Whether `path` is a file this generator writes (and so may remove when no longer wanted). */
 export function isRemovable(path: string): boolean {
-  return EXACT.has(path) || PATTERNS.some((re) => re.test(path));
+  return EXACT.has(path) || PATTERNS.some((re) => re.test(path)) || SERVICE_MODULES.some((m) => m.paths?.some((re) => re.test(path)));
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from './errors.ts';
-import type { SecretModel } from './model.ts';
+import type { SecretModel } from '../services/types.ts';
 
 export const SECRETS_DIR = 'secrets';
 /** Inside a 0700 directory, so only the owner reaches them on the host; 0644 so a

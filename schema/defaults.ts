@@ -3,15 +3,6 @@
 export const DEFAULT_NODE_IMAGE = 'node:24-bookworm-slim';
 export const DEFAULT_REDIS_IMAGE = 'redis:7-bookworm';
 
-export const DATABASE_KINDS = ['none', 'postgres', 'mysql', 'mariadb'] as const;
-export type DatabaseKind = (typeof DATABASE_KINDS)[number];
-
-export const DEFAULT_DATABASE_IMAGES: Record<Exclude<DatabaseKind, 'none'>, string> = {
-  postgres: 'postgres:17-bookworm',
-  mysql: 'mysql:8.4',
-  mariadb: 'mariadb:11.4',
-};
-
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 

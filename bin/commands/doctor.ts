@@ -593,7 +593,7 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   if (m.workshop) await portCheck(m.workshop.tryPort, true);
 
   // Images: the base image, Redis, the database and extra services; the app image built or not.
-  const required = [m.app.baseImage, m.redis.image, ...(m.database ? [m.database.image] : []), ...m.extraServices.map((x) => x.image)];
+  const required = [m.app.baseImage, ...m.services.map((x) => x.image)];
   const manifestPath = join(project.dir, OFFLINE_MANIFEST);
   const bundled = existsSync(manifestPath) ? parseManifest(readFileSync(manifestPath, 'utf8')) : new Map<string, { id: string; platform: string; size: number }>();
   const hasBundle = existsSync(join(project.dir, OFFLINE_ARCHIVE));

@@ -1,7 +1,10 @@
 // docker-compose.yml, built as a typed object and serialised with `yaml`.
 // Every string is double-quoted, so YAML 1.1 readers cannot turn "22:22" into a
 // base-60 number or "no" into false.
-import type { StackModel } from '../model.ts';
+import { DATABASE_CAPS, DATABASE_LIMITS } from '../../services/database/index.ts';
+import { REDIS_LIMITS } from '../../services/redis/index.ts';
+import type { ServiceModel } from '../../services/types.ts';
+import type { StackModel } from '../types.ts';
 import { stringifyYaml } from '../yaml.ts';
 
 type Obj = Record<string, unknown>;
@@ -18,22 +21,17 @@ function hardening(): Obj {
 }
 
 /**
- * Memory and process limits per service (Compose applies `mem_limit` and `pids_limit`
- * with `docker compose up`, no Swarm needed). The same sizes as the deploy targets'
- * limits for Redis and the database; a fork bomb or a leak stops at the limit.
+ * Memory and process limits (Compose applies `mem_limit` and `pids_limit` with `docker
+ * compose up`, no Swarm needed): the app's here, each service's from its module. A fork
+ * bomb or a leak stops at the limit.
  */
 export const LIMITS = {
   app: { mem_limit: '512m', pids_limit: 256 },
-  redis: { mem_limit: '256m', pids_limit: 64 },
-  database: { mem_limit: '1g', pids_limit: 256 },
+  redis: REDIS_LIMITS,
+  database: DATABASE_LIMITS,
 } as const;
 
-/**
- * What the official database images' entrypoints need to initialise as root and then
- * run as their own user (chown the data folder, gosu/su-exec to the user): every other
- * capability is dropped.
- */
-export const DATABASE_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'] as const;
+export { DATABASE_CAPS };
 
 /**
  * While starting, probe every 250 ms (Engine 25+), so `depends_on: service_healthy` and
@@ -44,15 +42,31 @@ function healthcheck(test: string[], startPeriod: string): Obj {
   return { test, interval: '10s', timeout: '3s', retries: 5, start_period: startPeriod, start_interval: '250ms' };
 }
 
-/** Compose interpolates `$VAR` in most values; `$$` is a literal `$`. */
-function literalDollars(text: string): string {
-  return text.replaceAll('$', '$$$$');
+/** A service of the stack (services/<id>/) as Compose runs it: only on the internal backend network. */
+function serviceObject(s: ServiceModel, networks: StackModel['networks']): Obj {
+  const service: Obj = { image: s.image };
+  if (s.runAs !== undefined) service['user'] = s.runAs;
+  if (s.command) service['command'] = s.command;
+  if (Object.keys(s.environment).length) service['environment'] = s.environment;
+  if (s.secrets.length) service['secrets'] = s.secrets;
+  const volumes = [...s.volumes.map((v) => `${v.name}:${v.target}`), ...s.binds.map((b) => `${b.source}:${b.target}:ro`)];
+  if (volumes.length) service['volumes'] = volumes;
+  if (s.expose && s.port !== undefined) service['expose'] = [String(s.port)];
+  service['networks'] = [networks.backend];
+  if (s.healthcheck) service['healthcheck'] = healthcheck(s.healthcheck.test, s.healthcheck.startPeriod);
+  if (s.readOnly) service['read_only'] = true;
+  if (s.tmpfs.length) service['tmpfs'] = s.tmpfs;
+  service['cap_drop'] = ['ALL'];
+  if (s.capAdd.length) service['cap_add'] = [...s.capAdd];
+  Object.assign(service, s.limits, hardening());
+  return service;
 }
 
 export function composeObject(model: StackModel): Obj {
-  const { app, redis, database, networks } = model;
-  const dependsOn: Obj = { [redis.service]: { condition: 'service_healthy' } };
-  if (database) dependsOn[database.service] = { condition: 'service_healthy' };
+  const { app, networks } = model;
+  // The app waits for every service that has a health check to report healthy.
+  const dependsOn: Obj = {};
+  for (const s of model.services) if (s.healthcheck) dependsOn[s.service] = { condition: 'service_healthy' };
 
   const services: Obj = {
     [app.service]: {
@@ -80,61 +94,8 @@ export function composeObject(model: StackModel): Obj {
         ],
       },
     },
-    [redis.service]: {
-      image: redis.image,
-      user: redis.user,
-      command: redis.command,
-      secrets: [...redis.secrets, redis.adminSecret],
-      volumes: [`${redis.volume}:/data`],
-      networks: [networks.backend],
-      healthcheck: healthcheck(redis.healthcheck, '10s'),
-      // Writes only to /data (the volume) and /tmp; runs as its own uid, so needs no capability.
-      read_only: true,
-      tmpfs: ['/tmp'],
-      cap_drop: ['ALL'],
-      ...LIMITS.redis,
-      ...hardening(),
-    },
   };
-  if (database) {
-    services[database.service] = {
-      image: database.image,
-      environment: database.environment,
-      secrets: database.secrets,
-      volumes: [`${database.volume}:${database.dataDir}`],
-      networks: [networks.backend],
-      healthcheck: healthcheck(database.healthcheck, '60s'),
-      cap_drop: ['ALL'],
-      cap_add: [...DATABASE_CAPS],
-      ...LIMITS.database,
-      ...hardening(),
-    };
-  }
-  // Extra services: the internal network only, never published; `$` stays literal.
-  // Hardened like the others by default; each loosening is the user's explicit choice.
-  for (const extra of model.extraServices) {
-    const service: Obj = { image: extra.image };
-    if (extra.user !== undefined) service['user'] = extra.user;
-    if (extra.command) service['command'] = extra.command.map(literalDollars);
-    if (extra.environment) {
-      // Sorted by name (code points, not locale): the same answers give the same bytes
-      // whatever order their mapping was written in.
-      const entries = Object.entries(extra.environment).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      service['environment'] = Object.fromEntries(entries.map(([k, v]) => [k, literalDollars(v)]));
-    }
-    if (extra.port !== undefined) service['expose'] = [String(extra.port)];
-    service['networks'] = [networks.backend];
-    if (extra.readOnly) {
-      service['read_only'] = true;
-      service['tmpfs'] = ['/tmp'];
-    }
-    service['cap_drop'] = ['ALL'];
-    if (extra.capAdd.length) service['cap_add'] = [...extra.capAdd];
-    service['mem_limit'] = extra.memLimit;
-    service['pids_limit'] = extra.pidsLimit;
-    Object.assign(service, hardening());
-    services[extra.service] = service;
-  }
+  for (const s of model.services) services[s.service] = serviceObject(s, networks);
 
   const secrets: Obj = {};
   for (const secret of model.secrets) secrets[secret.name] = { file: `./${secret.file}` };

@@ -1,7 +1,9 @@
 // Every file the app generator writes, as pure data: path -> content and how a
 // re-run treats it. No file system access here.
-import type { StackModel } from '../model.ts';
+import type { StackModel } from '../types.ts';
 import type { RenderedFile } from '../rendered.ts';
+import { SERVICE_MODULES } from '../../services/index.ts';
+import { samplePackageJson } from '../sample-app.ts';
 import { renderTemplate } from '../templates.ts';
 import { COMPOSE_FILE, renderCompose } from './compose.ts';
 import { renderRegistryFiles } from '../../targets/registry/render.ts';
@@ -23,10 +25,16 @@ export function renderAppFiles(model: StackModel): RenderedFile[] {
   if (model.sampleApp) {
     files.push(
       { path: 'server.js', content: renderTemplate('app/sample/server.js.ejs', model), kind: 'starter' },
-      { path: 'package.json', content: renderTemplate('app/sample/package.json.ejs', model), kind: 'starter' },
-      // The sample's lockfile for the chosen package manager, so its build works with each.
-      { path: model.app.install.lockfile, content: renderTemplate(`app/sample/${model.app.install.lockfile}.ejs`, model), kind: 'starter' },
+      { path: 'package.json', content: samplePackageJson(model.projectName, model.sample.variant, model.app.install.corepackPin), kind: 'starter' },
+      // The sample's lockfile for the chosen package manager and clients, so its build works with each.
+      { path: model.app.install.lockfile, content: renderTemplate(`app/sample/locks/${model.sample.variant}/${model.app.install.lockfile}.ejs`, model), kind: 'starter' },
     );
+  }
+  // What each service adds (a database's db/init/ and backup scripts).
+  const context = { projectName: model.projectName, networks: model.networks, sampleApp: model.sampleApp, lang: model.lang };
+  for (const service of model.services) {
+    const module = SERVICE_MODULES.find((m) => m.id === service.module);
+    if (module?.files) files.push(...module.files(service, context));
   }
   // Registry push scripts, publish workflows, Dependabot (only for the chosen targets).
   files.push(...renderRegistryFiles(model));

@@ -324,9 +324,9 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
   ],
   database: (
     [
-      ['postgres', 'postgres:17-bookworm', '/var/lib/postgresql/data', ['db_password']],
+      ['postgres', 'postgres:17-trixie', '/var/lib/postgresql/data', ['db_password', 'db_admin_password']],
       ['mysql', 'mysql:8.4', '/var/lib/mysql', ['db_password', 'db_root_password']],
-      ['mariadb', 'mariadb:11.4', '/var/lib/mysql', ['db_password', 'db_root_password']],
+      ['mariadb', 'mariadb:11.8', '/var/lib/mysql', ['db_password', 'db_root_password']],
     ] as const
   ).map(([kind, image, dataDir, secrets]) => ({
     args: ['--database', kind],
@@ -334,7 +334,9 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       const doc = compose(dir);
       const db = doc.services.db;
       expect(db.image).toBe(image);
-      expect(db.volumes).toEqual([`db-data:${dataDir}`]);
+      // The data on its volume; db/init/ read-only where the image runs first-start scripts.
+      expect(db.volumes).toEqual([`db-data:${dataDir}`, './db/init:/docker-entrypoint-initdb.d:ro']);
+      expect(read(dir, 'db/init/README.md')).toContain('/docker-entrypoint-initdb.d');
       expect(Object.keys(doc.volumes)).toContain('db-data');
       expect(db.secrets).toEqual([...secrets]);
       expect(db.ports).toBeUndefined();
@@ -473,7 +475,7 @@ describe('--answers files', () => {
     const doc = compose(join(parent, 'out'));
     expect(doc.name).toBe('shop');
     expect(doc.services.app.ports).toEqual(['127.0.0.1:8080:8000']);
-    expect(doc.services.db.image).toBe('postgres:17-bookworm');
+    expect(doc.services.db.image).toBe('postgres:17-trixie');
   });
 
   it('reads a YAML file, and flags win over it', () => {
@@ -490,7 +492,7 @@ describe('--answers files', () => {
     expect(doc.name).toBe('no');
     expect(read(dir, 'docker-compose.yml')).toMatch(/^name: "no"$/m);
     expect(doc.services.app.ports).toEqual(['127.0.0.1:9090:8000']);
-    expect(doc.services.db.image).toBe('mariadb:11.4');
+    expect(doc.services.db.image).toBe('mariadb:11.8');
     expect(lines(dockerfile(dir))).toContain('CMD ["node","main.js"]');
     expect(hasHangul(read(dir, 'README.Docker.md'))).toBe(true);
   });
@@ -780,7 +782,7 @@ describe('re-runs', () => {
     expect(read(dir, 'secrets/db_password')).toMatch(PASSWORD_RE);
     expect(read(dir, 'secrets/redis_password')).toBe(redisSecrets.pw);
     expect(read(dir, 'secrets/redis.acl')).toBe(redisSecrets.acl);
-    expect(compose(dir).services.db.image).toBe('postgres:17-bookworm');
+    expect(compose(dir).services.db.image).toBe('postgres:17-trixie');
     // A later run without the flag keeps the database (answers live in .yo-rc.json).
     const before = snapshotTree(dir);
     const again = runCli(dir, ['--yes']);
@@ -805,7 +807,7 @@ describe('re-runs', () => {
     // And back: the same passwords are used again (the data volume still expects them).
     expectExit(runCli(dir, ['--yes', '--database', 'mariadb']), 0);
     expect(read(dir, 'secrets/db_password')).toBe(dbSecrets.pw);
-    expect(compose(dir).services.db.image).toBe('mariadb:11.4');
+    expect(compose(dir).services.db.image).toBe('mariadb:11.8');
   });
 
   it("a user's .gitignore keeps its lines and gains the managed block", () => {

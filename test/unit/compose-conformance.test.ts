@@ -33,7 +33,7 @@ const VARIANTS: Variant[] = [
     name: 'postgres',
     args: ['--database', 'postgres'],
     expectResolved: (c) => {
-      expect(c.services.db.image).toBe('postgres:17-bookworm');
+      expect(c.services.db.image).toBe('postgres:17-trixie');
       expect(c.services.db.ports).toBeUndefined();
       expect(Object.keys(c.secrets)).toContain('db_password');
     },
@@ -50,7 +50,7 @@ const VARIANTS: Variant[] = [
     name: 'mariadb',
     args: ['--database', 'mariadb'],
     expectResolved: (c) => {
-      expect(c.services.db.image).toBe('mariadb:11.4');
+      expect(c.services.db.image).toBe('mariadb:11.8');
       expect(c.services.db.healthcheck.test).toEqual(['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized']);
     },
   },

@@ -572,7 +572,7 @@ describe('Docker Swarm: the stack', () => {
     expect(redis.ports).toBeUndefined();
     expect(redis.networks).toEqual(['backend']);
     expect(stack['networks']).toEqual({ frontend: { driver: 'overlay' }, backend: { driver: 'overlay', internal: true } });
-    expect(Object.keys(stack['secrets']).sort()).toEqual(['db_password', 'redis_acl', 'redis_password']);
+    expect(Object.keys(stack['secrets']).sort()).toEqual(['db_admin_password', 'db_password', 'redis_acl', 'redis_password']);
     expect(stack['secrets'].db_password.file).toBe('../../secrets/db_password');
   });
 });

@@ -31,7 +31,8 @@ import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
 import { planSecrets } from '../../core/secrets.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { isProjectPath } from '../../core/state.ts';
-import { DATABASE_KINDS, LANGUAGES, PACKAGE_MANAGERS, REDIS_PERSISTENCE } from '../../schema/defaults.ts';
+import { LANGUAGES, PACKAGE_MANAGERS, REDIS_PERSISTENCE } from '../../schema/defaults.ts';
+import { DATABASE_KINDS } from '../../services/index.ts';
 import {
   ACA_CPUS,
   ACA_REDIS_STORAGE,
@@ -592,7 +593,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
           expect(services[name].mem_limit, `${name} mem_limit`).toMatch(/^\d+[mg]$/);
         }
         for (const x of spec.extraServices) {
-          if (x.environment) expect(Object.keys(services[x.name].environment).sort()).toEqual(Object.keys(x.environment).sort());
+          if (x.environment) expect(Object.keys(services[x.name].environment ?? {}).sort()).toEqual(Object.keys(x.environment).sort());
           if (x.command) expect(services[x.name].command).toEqual(x.command.map((a) => a.replaceAll('$', '$$$$')));
         }
 

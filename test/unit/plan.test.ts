@@ -213,7 +213,7 @@ describe('secrets', () => {
 
   it('makes one distinct password per database secret', () => {
     for (const [kind, names] of [
-      ['postgres', ['db_password']],
+      ['postgres', ['db_password', 'db_admin_password']],
       ['mysql', ['db_password', 'db_root_password']],
       ['mariadb', ['db_password', 'db_root_password']],
     ] as const) {

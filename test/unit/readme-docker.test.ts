@@ -104,7 +104,7 @@ describe('README.Docker.md', () => {
     expect(readme).toContain('http://127.0.0.1:8088/');
     expect(readme).toContain('`127.0.0.1:8088:3000`');
     expect(readme).toContain('`shop-app`');
-    expect(model.secrets.map((s) => s.file)).toEqual(['secrets/redis_password', 'secrets/redis_admin_password', 'secrets/redis.acl', 'secrets/db_password']);
+    expect(model.secrets.map((s) => s.file)).toEqual(['secrets/redis_password', 'secrets/redis_admin_password', 'secrets/redis.acl', 'secrets/db_password', 'secrets/db_admin_password']);
     for (const secret of model.secrets) expect(readme).toContain(`\`${secret.file}\``);
     expect(bashLines(readme)).toContain('docker compose up -d --build --wait');
     for (const command of ['docker compose ps', 'docker compose logs -f app', 'docker compose down', 'docker compose down -v', 'docker compose watch', 'docker compose build']) {
@@ -161,26 +161,29 @@ describe('README.Docker.md', () => {
       expect(readme).not.toMatch(/DATABASE_URL|DATABASE_PASSWORD_FILE|db_password|pg_dump|`db`/);
       expect(headings(readme).some((h) => /PostgreSQL|MySQL|MariaDB/.test(h))).toBe(false);
     }
-    expect(headings(none.en.readme)).toHaveLength(headings(en.readme).length - 1);
+    // The database's section and its two subsections (backups, the app's password).
+    expect(headings(none.en.readme)).toHaveLength(headings(en.readme).length - 3);
 
     for (const { readme } of [en, ko]) {
-      expect(headings(readme).at(-1)).toMatch(/^## .*\(PostgreSQL\)$/);
+      expect(headings(readme).at(-3)).toMatch(/^## .*\(PostgreSQL\)$/);
       expect(readme).toContain('DATABASE_URL=postgres://app@db:5432/app');
       expect(readme).toContain('DATABASE_PASSWORD_FILE=/run/secrets/db_password');
-      expect(readme).toContain('docker compose exec -T db pg_dump -U app -d app --clean --if-exists > app.sql');
-      expect(readme).toContain('`postgres:17-bookworm`');
+      expect(readme).toContain('scripts/db-backup.sh');
+      expect(readme).toContain('scripts/db-restore.sh backups/app-');
+      expect(readme).toContain('docker compose exec db psql -U postgres -d app -v ON_ERROR_STOP=1 --quiet');
+      expect(readme).toContain('`postgres:17-trixie`');
       expect(readme).toContain('`/var/lib/postgresql/data`');
     }
   });
 
   it('MySQL and MariaDB name their own tools and both password files', () => {
     const mysql = render({ projectName: 'my', database: { kind: 'mysql', name: 'orders' } });
-    expect(mysql.readme).toContain('exec mysqldump -u root --single-transaction orders\' > orders.sql');
+    expect(mysql.readme).toContain("docker compose exec db sh -c 'MYSQL_PWD=\"$(cat /run/secrets/db_root_password)\" exec mysql -u root \"$1\"' sh orders");
     expect(mysql.readme).toContain('`secrets/db_root_password`');
     expect(mysql.readme).toContain('## Database (MySQL)');
     const maria = render({ projectName: 'maria', lang: 'ko', database: { kind: 'mariadb' } });
-    expect(maria.readme).toContain('exec mariadb-dump -u root');
-    expect(maria.readme).toContain('exec mariadb -u root app');
+    expect(maria.readme).toContain('exec mariadb -u root "$1"\' sh app');
+    expect(maria.readme).toContain('scripts/db-backup.sh');
     expect(maria.readme).not.toContain('mysqldump');
     expect(maria.readme).toContain('## 데이터베이스 (MariaDB)');
   });

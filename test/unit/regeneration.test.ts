@@ -221,7 +221,7 @@ describe('deleted files are recreated; files the user added are never touched', 
       expectExit(r, 0);
       for (const [path, text] of Object.entries(mine)) expect(read(dir, path), `${path} after ${args.join(' ')}`).toBe(text);
       expect(read(dir, '.gitignore'), `.gitignore after ${args.join(' ')}`).toContain('my-own-line\n');
-      expect(r.stdout).not.toMatch(/notes\.md|backup\.sh|api_key|my-configmap|local\.env|ci\.yml/);
+      expect(r.stdout).not.toMatch(/notes\.md|scripts\/backup\.sh|api_key|my-configmap|local\.env|ci\.yml/);
     }
   });
 });
@@ -268,7 +268,7 @@ describe('changing answers changes exactly the affected files; secrets are never
 
   it('after all the changes, every secret ever made is still there, unchanged (a removed database keeps its password files)', () => {
     expectSecretsKept(secrets, contents(dir), 'the end');
-    expect([...secrets.keys()].sort()).toEqual(['secrets/db_password', 'secrets/db_root_password', 'secrets/redis.acl', 'secrets/redis_admin_password', 'secrets/redis_password']);
+    expect([...secrets.keys()].sort()).toEqual(['secrets/db_admin_password', 'secrets/db_password', 'secrets/db_root_password', 'secrets/redis.acl', 'secrets/redis_admin_password', 'secrets/redis_password']);
   });
 });
 

@@ -10,7 +10,7 @@ import { composeObject, renderCompose } from '../../core/render/compose.ts';
 import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
 import { planSecrets } from '../../core/secrets.ts';
 import { resolveSpec } from '../../core/spec.ts';
-import { DEFAULT_DATABASE_IMAGES } from '../../schema/defaults.ts';
+import { DEFAULT_DATABASE_IMAGES } from '../../services/index.ts';
 import { parseImageReference, pinProblem } from '../../schema/image-ref.ts';
 
 type Obj = Record<string, any>;
@@ -301,9 +301,17 @@ describe('variant specifics', () => {
     expect(get(ko, 'Dockerfile')).toBe(get(en, 'Dockerfile'));
   });
 
-  it('gives MySQL and MariaDB their own and root password files, PostgreSQL one', () => {
+  it('gives each database an app user\'s and an administrator\'s password file; the app never gets the administrator\'s', () => {
     const env = (values: Record<string, unknown>) => render(values).compose['services']['db']['environment'] as Record<string, string>;
-    expect(env({ database: { kind: 'postgres' } })).toMatchObject({ POSTGRES_PASSWORD_FILE: '/run/secrets/db_password' });
+    // PostgreSQL: the superuser is postgres (administration only); the app's own role is made by db/init/00-app-user.sh.
+    expect(env({ database: { kind: 'postgres' } })).toEqual({
+      POSTGRES_DB: 'app',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_PASSWORD_FILE: '/run/secrets/db_admin_password',
+      APP_DB_USER: 'app',
+      APP_DB_PASSWORD_FILE: '/run/secrets/db_password',
+    });
+    expect(render({ database: { kind: 'postgres' } }).compose['services']['app']['secrets']).not.toContain('db_admin_password');
     expect(env({ database: { kind: 'mysql' } })).toMatchObject({ MYSQL_PASSWORD_FILE: '/run/secrets/db_password', MYSQL_ROOT_PASSWORD_FILE: '/run/secrets/db_root_password' });
     expect(env({ database: { kind: 'mariadb' } })).toMatchObject({ MARIADB_PASSWORD_FILE: '/run/secrets/db_password', MARIADB_ROOT_PASSWORD_FILE: '/run/secrets/db_root_password' });
     const volumes = render({ database: { kind: 'mariadb', volume: 'maria' } }).compose['volumes'];

@@ -1,8 +1,8 @@
 // deploy/ecs/task-definition.json: the input of `aws ecs register-task-definition` for
 // Fargate. ${NAME} placeholders (account, region, image, secret ARNs) are filled in by
 // scripts/deploy-ecs.sh; passwords never appear here, only Secrets Manager ARNs.
-import type { StackModel } from '../../model.ts';
-import type { DeploySecret } from './model.ts';
+import type { StackModel } from '../../types.ts';
+import type { DeploySecret } from './types.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 // Deploy targets: every file a chosen target adds (configs under deploy/<target>/, the
 // script scripts/deploy-<target>.sh). Pure: no file system access besides templates.
-import type { StackModel } from '../../model.ts';
+import type { StackModel } from '../../types.ts';
 import { renderTemplate } from '../../templates.ts';
 import type { RenderedFile } from '../../rendered.ts';
 import { renderAcaFiles } from './aca.ts';

@@ -4,10 +4,10 @@
 // built as plain data and serialised with `yaml`; the Secret is made by the deploy script
 // from the project's secret files and never written here.
 import { Scalar, stringify } from 'yaml';
-import type { StackModel } from '../../model.ts';
+import type { StackModel } from '../../types.ts';
 import { stringifyYaml } from '../../yaml.ts';
 import type { RenderedFile } from '../../rendered.ts';
-import type { Resources, StatefulService } from './model.ts';
+import type { Resources, StatefulService } from './types.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -147,7 +147,7 @@ function statefulSet(m: StackModel, s: StatefulService): Obj {
     ...(Object.keys(s.environment).length ? { env: env(s.environment) } : {}),
     ports: [{ name: 'tcp', containerPort: s.port, protocol: 'TCP' }],
     readinessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-    livenessProbe: { ...probe, initialDelaySeconds: s.service === m.redis.service ? 15 : 60, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    livenessProbe: { ...probe, initialDelaySeconds: s.livenessDelay, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
     resources: kubeResources(s.resources),
     securityContext: containerSecurity(s.readOnlyRoot),
     volumeMounts: [

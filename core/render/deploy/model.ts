@@ -9,174 +9,14 @@ import {
   type KubernetesFlavour,
 } from '../../../schema/deploy.ts';
 import { RULES, type Rule } from '../../../schema/registry.ts';
-import type { StackModel } from '../../model.ts';
+import type { StackModel } from '../../types.ts';
 import { shellQuote } from '../../shell.ts';
 import type { RegistryTargetModel, ShellRule } from '../../../targets/registry/types.ts';
+import type { AcaModel, AppImageModel, DeployModel, DeploySecret, DeployTargetModel, EcsModel, KubernetesModel, Resources, StatefulService, SwarmModel } from './types.ts';
 
-export interface DeployTargetModel {
-  id: DeployTarget;
-  label: string;
-  script: string;
-  /** The folder its configs live in. */
-  dir: string;
-}
+export type { AcaModel, AppImageModel, DeployModel, DeploySecret, DeployTargetModel, EcsModel, KubernetesModel, Resources, StatefulService, SwarmModel } from './types.ts';
 
-/** A secret the deployed stack needs: the Compose name, the file in the project, and per-platform names. */
-export interface DeploySecret {
-  /** Compose and Swarm name, also the file name under /run/secrets. */
-  name: string;
-  file: string;
-  /** Container Apps and Kubernetes-friendly name (lowercase, "-"). */
-  dashed: string;
-  /** The shell variable the deploy scripts read the file into when they must (ECS and ACA). */
-  variable: string;
-}
-
-/** Redis or the database, as a stateful service the targets run next to the app. */
-export interface StatefulService {
-  service: string;
-  label: string;
-  image: string;
-  /** uid and gid the process runs as (the official images' service user). */
-  uid: number;
-  gid: number;
-  /** CMD (the image's entrypoint stays): Kubernetes args, Compose command. */
-  args: string[] | undefined;
-  environment: Record<string, string>;
-  port: number;
-  volume: string;
-  dataDir: string;
-  secrets: string[];
-  /** Compose healthcheck test (Swarm stack: `$$` escapes a dollar). */
-  composeHealthcheck: string[];
-  /** The same probe as an exec command (Kubernetes, ECS): no Compose escaping. */
-  probe: string[];
-  /** Whether the image runs with a read-only root file system in Kubernetes. */
-  readOnlyRoot: boolean;
-  /** Writable folders besides the data folder (emptyDir in Kubernetes). */
-  scratch: string[];
-  resources: Resources;
-}
-
-export interface Resources {
-  /** Swarm and Kubernetes limits and requests. */
-  limits: { cpu: string; memory: string };
-  requests: { cpu: string; memory: string };
-  /** The same in Swarm's notation. */
-  swarm: { limits: { cpus: string; memory: string }; reservations: { cpus: string; memory: string } };
-}
-
-export interface AppImageModel {
-  /** The registry whose push script's reference is APP_IMAGE's default, if any. */
-  registry: RegistryTargetModel | undefined;
-  /** What APP_IMAGE defaults to, for the docs: REPOSITORY:IMAGE_TAG or the local image. */
-  text: string;
-  /** The local image `docker compose build` makes. */
-  local: string;
-  /** The repository name (IMAGE), as the push scripts default it. */
-  image: string;
-}
-
-export interface KubernetesModel {
-  flavour: KubernetesFlavour;
-  flavourLabel: string;
-  /** Kubernetes-safe project name ("_" becomes "-"). */
-  name: string;
-  namespace: string;
-  storageClass: string | undefined;
-  /** A StorageClass object the overlay adds (EKS: gp3 on the EBS CSI driver). */
-  ownStorageClass: boolean;
-  storageSize: string;
-  appReplicas: number;
-  serviceType: 'LoadBalancer' | 'ClusterIP';
-  serviceAnnotations: Record<string, string>;
-  secretName: string;
-  base: string;
-  overlay: string;
-  /** The image name in the base the deploy script replaces (kustomize images). */
-  imagePlaceholder: string;
-  /** Where the flavour's registry documentation points. */
-  registryHint: { en: string; ko: string };
-}
-
-export interface EcsModel {
-  family: string;
-  cluster: string | undefined;
-  service: string | undefined;
-  region: string | undefined;
-  accountId: string | undefined;
-  cpu: number;
-  memory: number;
-  redis: 'sidecar' | 'elasticache';
-  logGroup: string;
-  /** Secrets Manager names: PROJECT/<secret>. */
-  secretPrefix: string;
-  executionRole: string;
-  taskRole: string;
-  file: string;
-  /** The secrets the task reads from Secrets Manager. */
-  secrets: DeploySecret[];
-  /** The ${NAME} placeholders of the task definition, in the order the script fills them. */
-  placeholders: string[];
-}
-
-export interface AcaModel {
-  resourceGroup: string | undefined;
-  environment: string | undefined;
-  appName: string;
-  redisName: string;
-  cpu: string;
-  memory: string;
-  minReplicas: number;
-  maxReplicas: number;
-  redisStorage: 'azurefile' | 'ephemeral';
-  /** The environment storage (Azure Files share) Redis mounts. */
-  storageName: string;
-  appFile: string;
-  redisFile: string;
-  secrets: DeploySecret[];
-  /** The secrets each Container App mounts. */
-  appSecrets: DeploySecret[];
-  redisSecrets: DeploySecret[];
-  /** The ${NAME} placeholders of each YAML file, in the order the script fills them. */
-  placeholders: { app: string[]; redis: string[] };
-}
-
-export interface SwarmModel {
-  file: string;
-  stackName: string;
-  appReplicas: number;
-  /** The placement constraint that keeps Redis (and the database) on the node with its volume. */
-  placement: string;
-  /** The longest stack name whose secret names (STACK_secret_DIGEST) stay within Docker's 64 characters. */
-  maxStackName: number;
-}
-
-export interface DeployModel {
-  targets: DeployTargetModel[];
-  byId: Record<DeployTarget, DeployTargetModel>;
-  any: boolean;
-  has: Record<DeployTarget, boolean>;
-  projectName: string;
-  image: AppImageModel;
-  /** Every secret the stack uses (Redis password and ACL, the database's). */
-  secrets: DeploySecret[];
-  /** Redis, then the database when there is one. */
-  stateful: StatefulService[];
-  appResources: Resources;
-  /** The app's user id in the image (Kubernetes needs it numeric for runAsNonRoot). */
-  appUid: number;
-  swarm: SwarmModel;
-  kubernetes: KubernetesModel;
-  ecs: EcsModel;
-  aca: AcaModel;
-  /** Shell-quoted values the deploy scripts embed. */
-  sh: Record<string, string>;
-  /** The naming rules, shell-quoted, for the shared shell library. */
-  rules: ShellRule[];
-}
-
-const resources = (limits: [string, string], requests: [string, string]): Resources => {
+const resources = (limits: readonly [string, string], requests: readonly [string, string]): Resources => {
   // Kubernetes quantities (500m, 512Mi) -> Swarm's (0.5, 512M).
   const cpus = (q: string) => (q.endsWith('m') ? String(Number(q.slice(0, -1)) / 1000) : q);
   const mem = (q: string) => q.replace(/i$/, '');
@@ -277,50 +117,39 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
   const has = Object.fromEntries(DEPLOY_TARGETS.map((t) => [t, spec.targets.includes(t)])) as Record<DeployTarget, boolean>;
 
   const secrets = m.secrets.filter((s) => !s.localOnly).map((s) => secretOf(s.name, s.file));
-  const stateful: StatefulService[] = [
-    {
-      service: m.redis.service,
-      label: 'Redis',
-      image: m.redis.image,
-      uid: 999,
-      gid: 999,
-      args: m.redis.command,
-      environment: {},
-      port: 6379,
-      volume: m.redis.volume,
-      dataDir: '/data',
-      secrets: m.redis.secrets,
-      composeHealthcheck: m.redis.healthcheck,
-      probe: probeOf(m.redis.healthcheck),
-      readOnlyRoot: true,
-      scratch: [],
-      resources: resources(['500m', '256Mi'], ['50m', '64Mi']),
-    },
-  ];
+  // Every service with a deploy model runs next to the app: one replica, its data on a volume.
+  const localOnly = new Set(m.secrets.filter((x) => x.localOnly).map((x) => x.name));
+  const stateful: StatefulService[] = m.services.flatMap((x) => {
+    const d = x.deploy;
+    if (!d || !x.healthcheck || x.port === undefined) return [];
+    const volume = x.volumes[0];
+    if (!volume) return [];
+    return [
+      {
+        service: x.service,
+        label: x.label,
+        image: x.image,
+        uid: d.uid,
+        gid: d.gid,
+        runAsUser: d.runAsUser,
+        dropAllCaps: d.dropAllCaps,
+        args: d.args,
+        environment: d.environment,
+        port: x.port,
+        volume: volume.name,
+        dataDir: d.dataDir,
+        secrets: x.secrets.filter((name) => !localOnly.has(name)),
+        composeHealthcheck: x.healthcheck.test,
+        startPeriod: x.healthcheck.startPeriod,
+        probe: probeOf(x.healthcheck.test),
+        readOnlyRoot: d.readOnlyRoot,
+        scratch: d.scratch,
+        livenessDelay: d.livenessDelay,
+        resources: resources(d.resources.limits, d.resources.requests),
+      },
+    ];
+  });
   const db = m.database;
-  if (db) {
-    const environment = { ...db.environment };
-    // A volume's root holds lost+found on most block storage: PostgreSQL wants an empty folder.
-    if (db.kind === 'postgres') environment['PGDATA'] = `${db.dataDir}/pgdata`;
-    stateful.push({
-      service: db.service,
-      label: db.label,
-      image: db.image,
-      uid: 999,
-      gid: 999,
-      args: undefined,
-      environment,
-      port: db.port,
-      volume: db.volume,
-      dataDir: db.dataDir,
-      secrets: db.secrets,
-      composeHealthcheck: db.healthcheck,
-      probe: probeOf(db.healthcheck),
-      readOnlyRoot: false,
-      scratch: db.kind === 'postgres' ? ['/var/run/postgresql'] : ['/var/run/mysqld'],
-      resources: resources(['1', '1Gi'], ['100m', '256Mi']),
-    });
-  }
 
   const k8sName = dnsLabel(m.projectName);
   const flavour = spec.kubernetes.flavour;

@@ -1,8 +1,8 @@
 // deploy/swarm/stack.yml: the Compose stack in the form `docker stack deploy` accepts,
 // built as a typed object and serialised with `yaml` (every string double-quoted).
-import type { StackModel } from '../../model.ts';
+import type { StackModel } from '../../types.ts';
 import { stringifyYaml } from '../../yaml.ts';
-import type { StatefulService } from './model.ts';
+import type { StatefulService } from './types.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -18,16 +18,16 @@ const logging = (): Obj => ({ driver: 'json-file', options: { 'max-size': '10m',
 function statefulService(m: StackModel, s: StatefulService): Obj {
   const service: Obj = { image: s.image };
   // Redis runs as the image's redis user; the database images start as root and step down themselves.
-  if (s.service === m.redis.service) service['user'] = `${s.uid}:${s.gid}`;
+  if (s.runAsUser) service['user'] = `${s.uid}:${s.gid}`;
   if (s.args) service['command'] = s.args;
   if (Object.keys(s.environment).length) service['environment'] = s.environment;
   Object.assign(service, {
     secrets: s.secrets,
     volumes: [`${s.volume}:${s.dataDir}`],
     networks: [m.networks.backend],
-    healthcheck: { test: s.composeHealthcheck, interval: '10s', timeout: '3s', retries: 5, start_period: s.service === m.redis.service ? '10s' : '60s' },
+    healthcheck: { test: s.composeHealthcheck, interval: '10s', timeout: '3s', retries: 5, start_period: s.startPeriod },
   });
-  if (s.service === m.redis.service) service['cap_drop'] = ['ALL'];
+  if (s.dropAllCaps) service['cap_drop'] = ['ALL'];
   service['logging'] = logging();
   service['deploy'] = {
     replicas: 1,

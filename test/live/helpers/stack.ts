@@ -133,3 +133,11 @@ export async function hit(stack: Stack): Promise<number> {
   if (r.status !== 200 || typeof hits !== 'number') throw new Error(`GET / answered ${r.status} ${r.body.trim()}`);
   return hits;
 }
+
+/** GET / on the sample app with a database: the hit count in Redis and the rows in the database. */
+export async function hitBoth(stack: Stack): Promise<{ hits: number; rows: number }> {
+  const r = await get(`${stack.baseUrl}/`);
+  const body = r.json as { hits?: unknown; rows?: unknown } | undefined;
+  if (r.status !== 200 || typeof body?.hits !== 'number' || typeof body.rows !== 'number') throw new Error(`GET / answered ${r.status} ${r.body.trim()}`);
+  return { hits: body.hits, rows: body.rows };
+}

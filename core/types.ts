@@ -1,0 +1,100 @@
+// The derived model's types: every value the renderers and templates read (m.*). Types
+// only. The parts that services and targets derive come from their own type modules, none
+// of which imports this one: the model is assembled by core/model.ts, read by renderers.
+import type { Language, PackageManager } from '../schema/defaults.ts';
+import type { StackSpec } from '../schema/stack.ts';
+import type { DatabaseModel } from '../services/database/index.ts';
+import type { RedisModel } from '../services/redis/index.ts';
+import type { SecretModel, ServiceModel } from '../services/types.ts';
+import type { DeployModel } from './render/deploy/types.ts';
+import type { RegistryModel } from '../targets/registry/types.ts';
+import type { WorkshopModel } from './render/workshop-types.ts';
+
+export type { RedisAclUser, SecretModel, ServiceModel } from '../services/types.ts';
+export type { DatabaseModel } from '../services/database/index.ts';
+export type { RedisModel } from '../services/redis/index.ts';
+
+export interface InstallModel {
+  /** Files that key the dependency layer. */
+  manifests: string[];
+  lockfile: string;
+  /** Command that installs production dependencies from the lockfile. */
+  installProd: string;
+  /** Command that installs every dependency (for a build stage). */
+  installAll: string;
+  cacheTarget: string;
+  /** Installs the package manager before installing (npm's registry, not corepack: Node 25 dropped it). */
+  setup: string | undefined;
+  runScript: string;
+  /** The `packageManager` field (pnpm and yarn), pinned for the sample app. */
+  corepackPin: string | undefined;
+}
+
+export interface StackModel {
+  spec: StackSpec;
+  projectName: string;
+  lang: Language;
+  app: {
+    service: string;
+    /** The image name `docker compose build` gives the app service. */
+    localImage: string;
+    baseImage: string;
+    baseIsOfficialNode: boolean;
+    user: string;
+    port: number;
+    hostPort: number;
+    bind: string;
+    /** Compose short syntax, such as 127.0.0.1:3000:3000. */
+    publish: string;
+    localUrl: string;
+    command: string[];
+    healthPath: string;
+    healthProbeUrl: string;
+    /** Exec-form HEALTHCHECK: Node's own fetch, so the image needs no curl or wget. */
+    healthcheck: string[];
+    packageManager: PackageManager;
+    install: InstallModel;
+    /** Project settings files (.npmrc) mounted as secrets into every install step. */
+    buildSecrets: BuildSecretModel[];
+    buildScript: string | undefined;
+    environment: Record<string, string>;
+    secrets: string[];
+  };
+  /** Every service next to the app, in docker-compose.yml's order (services/index.ts). */
+  services: ServiceModel[];
+  /** Redis (always there) and the SQL database (when chosen): the services some renderers name. */
+  redis: RedisModel;
+  database: DatabaseModel | undefined;
+  networks: { frontend: string; backend: string };
+  volumes: string[];
+  secrets: SecretModel[];
+  /** Scaffold the sample app (the destination had no package.json when first generated). */
+  sampleApp: boolean;
+  /** The sample app's clients: its lockfile variant (core/sample-app.ts), and its database client, if any. */
+  sample: { variant: string; databaseClient: 'pg' | 'mysql2' | undefined };
+  /** Registry push targets: scripts, workflows, README sections (targets/registry/render.ts). */
+  registry: RegistryModel;
+  /** Deploy targets: configs, scripts, README sections (core/render/deploy/). */
+  deploy: DeployModel;
+  /** The workshop kit (--workshop): the lesson's names and steps (core/render/workshop.ts); absent when off. */
+  workshop?: WorkshopModel | undefined;
+}
+
+export interface ModelContext {
+  sampleApp: boolean;
+  /**
+   * Package-manager settings files found in the project (such as .npmrc): never in the
+   * build context (they may hold tokens), handed to the dependency install as build secrets.
+   */
+  buildConfigFiles?: readonly string[];
+}
+
+/** A file of the project handed to the dependency install as a build secret, never to a layer. */
+export interface BuildSecretModel {
+  /** Compose secret name and BuildKit secret id. */
+  id: string;
+  /** The file in the project. */
+  file: string;
+  /** Where the install step sees it. */
+  target: string;
+}

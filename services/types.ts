@@ -1,0 +1,131 @@
+// What a service module is and what it derives. A service (Redis, PostgreSQL, RabbitMQ,
+// ...) is one folder under services/ holding its spec part, its derived model, its
+// Compose and deploy facts, its files and docs, and its tests; services/index.ts lists
+// the modules, and the pipeline (spec -> model -> files) reads that list. Types only.
+import type { RenderedFile } from '../core/rendered.ts';
+
+/** A secret file the generator makes (once) and Compose passes to the containers that need it. */
+export interface SecretModel {
+  /** Compose secret name, also the file name under /run/secrets. */
+  name: string;
+  /** Path of the file in the project. */
+  file: string;
+  /** Only for the local Compose stack, never handed to a deploy target. */
+  localOnly?: boolean;
+  /** How the secret is made: a random password, or the Redis ACL derived from passwords. */
+  source: { kind: 'random' } | { kind: 'redis-acl'; users: RedisAclUser[] };
+}
+
+/** A user of the Redis ACL file: its name, the secret holding its password, what it may do. */
+export interface RedisAclUser {
+  name: string;
+  from: string;
+  permissions: string;
+}
+
+/** Kubernetes quantities for a deployed service (Swarm's notation is derived from them). */
+export interface DeployResources {
+  limits: [cpu: string, memory: string];
+  requests: [cpu: string, memory: string];
+}
+
+/** How a deploy target (Swarm, Kubernetes) runs the service next to the app: one replica, its data on a volume. */
+export interface ServiceDeployModel {
+  /** uid and gid the process runs as (the official image's service user). */
+  uid: number;
+  gid: number;
+  /** Swarm: run as uid:gid (the image needs no root to start); otherwise the image's own start. */
+  runAsUser: boolean;
+  /** CMD (the image's entrypoint stays): Kubernetes args, Swarm command. */
+  args: string[] | undefined;
+  environment: Record<string, string>;
+  /** Where its volume is mounted. */
+  dataDir: string;
+  /** Whether the image runs with a read-only root file system in Kubernetes. */
+  readOnlyRoot: boolean;
+  /** Writable folders besides the data folder (emptyDir in Kubernetes). */
+  scratch: string[];
+  resources: DeployResources;
+  /** Seconds before Kubernetes' liveness probe starts. */
+  livenessDelay: number;
+  /** Swarm: drop every capability (an image that needs none to start). */
+  dropAllCaps: boolean;
+}
+
+/** A service of the stack, derived from its spec part: every value Compose, the deploy targets and the docs need. */
+export interface ServiceModel {
+  /** The module that derived it (services/<id>/). */
+  module: string;
+  label: string;
+  /** Compose service name, and its host name on the backend network. */
+  service: string;
+  image: string;
+  /** Compose `user` (undefined: the image's own). */
+  runAs: string | undefined;
+  command: string[] | undefined;
+  environment: Record<string, string>;
+  /** Compose secrets mounted into it. */
+  secrets: string[];
+  /** Named volumes, and where they are mounted. */
+  volumes: Array<{ name: string; target: string }>;
+  /** Folders of the project mounted read-only (such as db/init for init scripts). */
+  binds: Array<{ source: string; target: string }>;
+  /** The port it listens on for the app (Compose `expose` only where the image does not say). */
+  port: number | undefined;
+  expose: boolean;
+  /** The Compose healthcheck test, and how long it may take to start. */
+  healthcheck: { test: string[]; startPeriod: string } | undefined;
+  readOnly: boolean;
+  tmpfs: string[];
+  capAdd: string[];
+  limits: { mem_limit: string; pids_limit: number };
+  /** What the app gets to reach it: variables (never a password) and secret names. */
+  app: { environment: Record<string, string>; secrets: string[] };
+  /** Its secrets, made by the generator. */
+  secretModels: SecretModel[];
+  /** Its README.Docker.md section: a template path without `.<lang>.md.ejs` (services/<id>/readme), if any. */
+  docs?: string;
+  /** How the deploy targets run it; undefined: it is not deployed (a deploy target refuses or leaves it out). */
+  deploy: ServiceDeployModel | undefined;
+}
+
+/** What every service sees of the rest of the stack. */
+export interface ServiceContext {
+  projectName: string;
+  networks: { frontend: string; backend: string };
+  /** Whether the generator scaffolds its sample app (which uses every service). */
+  sampleApp: boolean;
+}
+
+/** What a module's files may name besides its own service: the docs' language. */
+export interface FilesContext extends ServiceContext {
+  lang: 'en' | 'ko';
+}
+
+/**
+ * The parts of a validated spec the service modules read. A structural view: modules never
+ * import the whole spec's schema (schema/stack.ts), which is built from their list; each
+ * module reads its own part, which its own schema has validated.
+ */
+export interface SpecView {
+  redis: unknown;
+  database: { kind: string };
+  extraServices: readonly unknown[];
+  services?: ReadonlyArray<{ kind: string }>;
+}
+
+/**
+ * A service module. `select` finds the module's part of the spec (undefined when it is not
+ * chosen); `derive` turns it into the services it runs.
+ */
+export interface ServiceModule<Spec = unknown> {
+  id: string;
+  label: string;
+  /** Its part of the spec, or undefined when it is not chosen. */
+  select(spec: SpecView): Spec | undefined;
+  derive(spec: Spec, context: ServiceContext): ServiceModel[];
+  /** Files it adds to the project (init scripts, scripts), pure. */
+  files?(service: ServiceModel, context: FilesContext): RenderedFile[];
+  /** The paths of files it can write (the closed list a re-run may remove). */
+  paths?: readonly RegExp[];
+}
