@@ -68,8 +68,11 @@ export interface ServiceModel {
   secrets: string[];
   /** Named volumes, and where they are mounted. */
   volumes: Array<{ name: string; target: string }>;
-  /** Folders of the project mounted read-only (such as db/init for init scripts). */
-  binds: Array<{ source: string; target: string }>;
+  /**
+   * Folders of the project mounted read-only (such as db/init for init scripts), and the
+   * files the generator puts in them (the deploy targets hand these over one by one).
+   */
+  binds: Array<{ source: string; target: string; files: string[] }>;
   /** The port it listens on for the app (Compose `expose` only where the image does not say). */
   port: number | undefined;
   expose: boolean;

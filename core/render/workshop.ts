@@ -54,11 +54,13 @@ export function shownMarkdown(block: ShownBlock): string {
 /** Settings a deploy script needs that were not answered when generating (examples for a dry run). */
 function deploySettings(m: Omit<StackModel, 'workshop'>, id: string): string[] {
   const d = m.deploy;
+  // ECS and Container Apps use a managed database: an example of its URL for the dry run.
+  const managedDatabase = m.database ? [`DATABASE_URL=${m.database.url.replace(`@${m.database.service}:`, '@db.example.com:')}`] : [];
   switch (id) {
     case 'ecs':
-      return d.ecs.region ? [] : ['AWS_REGION=eu-west-1'];
+      return [...(d.ecs.region ? [] : ['AWS_REGION=eu-west-1']), ...managedDatabase];
     case 'aca':
-      return [...(d.aca.resourceGroup ? [] : ['AZURE_RESOURCE_GROUP=my-resource-group']), ...(d.aca.environment ? [] : ['ACA_ENVIRONMENT=my-environment'])];
+      return [...(d.aca.resourceGroup ? [] : ['AZURE_RESOURCE_GROUP=my-resource-group']), ...(d.aca.environment ? [] : ['ACA_ENVIRONMENT=my-environment']), ...managedDatabase];
     default:
       return [];
   }
@@ -173,8 +175,12 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
   // 8. The whole stack: compose up, its volumes and networks.
   show({ id: 'up', interactive: true, text: `docker compose up\n${say('# Ctrl+C stops the stack', '# Ctrl+C로 스택을 멈춥니다')}` });
   step('up', 'docker compose up -d --wait');
-  step('compose-ps', 'docker compose ps', { line: [[`${p}-${m.app.service}-1`, '(healthy)'], [`${p}-${m.redis.service}-1`, '(healthy)']] });
-  if (m.sampleApp) step('hit', `curl -s ${w(`${m.app.localUrl}/`)}`, { match: '^\\{"hits":[0-9]+\\}$', retries: 5 });
+  step('compose-ps', 'docker compose ps', { line: m.services.filter((x) => x.healthcheck).reduce((lines, x) => [...lines, [`${p}-${x.service}-1`, '(healthy)']], [[`${p}-${m.app.service}-1`, '(healthy)']]) });
+  if (m.sampleApp && m.database) {
+    // As in the 2017 lesson, the stack has a database: every hit is also a row in it.
+    step('hit', `curl -s ${w(`${m.app.localUrl}/`)}`, { match: '^\\{"hits":[0-9]+,"rows":[0-9]+\\}$', retries: 5 });
+    step('db-rows', `docker compose exec -T ${w(m.database.service)} ${m.database.tools.countHits}`, { match: '^[0-9]+$', retries: 5 });
+  } else if (m.sampleApp) step('hit', `curl -s ${w(`${m.app.localUrl}/`)}`, { match: '^\\{"hits":[0-9]+\\}$', retries: 5 });
   else step('hit', `curl -s -o /dev/null -w '%{http_code}\\n' ${w(`${m.app.localUrl}${m.app.healthPath}`)}`, { match: '^2[0-9][0-9]$', retries: 5 });
   const label = `label=com.docker.compose.project=${p}`;
   const volumes = m.volumes.map((v) => `${p}_${v}`);

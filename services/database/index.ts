@@ -42,6 +42,8 @@ export interface DatabaseTools {
   dump: string;
   /** An SQL client on the app's database with full rights (reads stdin when it is not a terminal). */
   client: string;
+  /** Shell text (after `docker compose exec -T db`) that prints the number of rows of the sample's hits table. */
+  countHits: string;
   /** Shell text that prints the SQL setting the app user's password to the host shell variable NEW_PASSWORD. */
   setPassword: string;
 }
@@ -82,7 +84,7 @@ export interface DatabaseKind {
   deployEnvironment?(db: DatabaseSpec, dataDir: string): Record<string, string>;
 }
 
-export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec): DatabaseModel {
+export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec, sampleApp: boolean): DatabaseModel {
   const secretModels: SecretModel[] = kind.secrets.map((name) => ({ name, file: `secrets/${name}`, source: { kind: 'random' } }));
   const environment = kind.environment(db);
   return {
@@ -98,7 +100,7 @@ export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec): DatabaseMo
     environment,
     secrets: kind.secrets,
     volumes: [{ name: db.volume, target: kind.dataDir }],
-    binds: [{ source: `./${DB_INIT_DIR}`, target: '/docker-entrypoint-initdb.d' }],
+    binds: [{ source: `./${DB_INIT_DIR}`, target: '/docker-entrypoint-initdb.d', files: kind.initFiles.filter((f) => !f.sample || sampleApp).map((f) => f.name) }],
     port: kind.port,
     expose: false,
     healthcheck: { test: kind.healthcheck, startPeriod: '60s' },
@@ -158,7 +160,7 @@ export function databaseModule(kind: DatabaseKind): ServiceModule<DatabaseSpec> 
     label: kind.label,
     database: kind,
     select: (spec: SpecView) => (spec.database.kind === kind.id ? (spec.database as DatabaseSpec) : undefined),
-    derive: (db) => [deriveDatabase(kind, db)],
+    derive: (db, context) => [deriveDatabase(kind, db, context.sampleApp)],
     files: (service, context) => databaseFiles(kind, service as DatabaseModel, context),
     paths: [/^db\/init\/README\.md$/, ...kind.initFiles.map((f) => new RegExp(`^db/init/${f.name.replaceAll('.', '\\.')}$`)), /^scripts\/db-(?:backup|restore)\.sh$/],
   };

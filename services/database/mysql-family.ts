@@ -28,6 +28,7 @@ export function mysqlFamily(options: { id: string; label: string; defaultImage: 
       // The database name arrives as "$1": nothing of it is shell text.
       dump: `sh -c 'MYSQL_PWD="$(cat /run/secrets/db_root_password)" exec ${dumpTool} -u root --single-transaction "$1"' sh ${shellWord(db.name)}`,
       client: `sh -c 'MYSQL_PWD="$(cat /run/secrets/db_root_password)" exec ${client} -u root "$1"' sh ${shellWord(db.name)}`,
+      countHits: `sh -c 'MYSQL_PWD="$(cat /run/secrets/db_root_password)" exec ${client} -u root -N -B -e "SELECT COUNT(*) FROM hits" "$1"' sh ${shellWord(db.name)}`,
       setPassword: `printf 'ALTER USER '\\''%s'\\''@'\\''%%'\\'' IDENTIFIED BY '\\''%s'\\'';\\n' ${shellWord(db.user)} "$NEW_PASSWORD"`,
     }),
     scratch: ['/var/run/mysqld'],

@@ -28,6 +28,7 @@ export const postgres = databaseModule({
     dumpTool: 'pg_dump',
     dump: `pg_dump -U postgres -d ${shellWord(db.name)} --clean --if-exists`,
     client: `psql -U postgres -d ${shellWord(db.name)} -v ON_ERROR_STOP=1 --quiet`,
+    countHits: `psql -U postgres -d ${shellWord(db.name)} -tAc 'SELECT count(*) FROM hits'`,
     setPassword: `printf 'ALTER ROLE "%s" PASSWORD '\\''%s'\\'';\\n' ${shellWord(db.user)} "$NEW_PASSWORD"`,
   }),
   initFiles: [

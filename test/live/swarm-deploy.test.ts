@@ -1,5 +1,5 @@
 // Live: the generated Swarm deploy on a real single-node swarm. A project generated with
-// the self-hosted registry and the swarm target is built and pushed by its own
+// PostgreSQL, the self-hosted registry and the swarm target is built and pushed by its own
 // scripts/push-registry.sh to a real registry (docker-registry with htpasswd on loopback),
 // then deployed by its own scripts/deploy-swarm.sh with two app replicas.
 //
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
 import { applyPlan } from '../../core/write.ts';
 import { DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
+import { DEFAULT_DATABASE_IMAGES } from '../../services/index.ts';
 import { banner, describeWithoutEngine, imageAvailable, liveGate } from './helpers/engine.ts';
 import { startRegistry, type LocalRegistry } from './helpers/registry.ts';
 import { describeRun, run, sleep, until, type Ran } from './helpers/run.ts';
@@ -82,7 +83,7 @@ function swarmSuite(): void {
     const client = async (
       count: number,
       options: { everyMs?: number; attempts?: number; name?: string } = {},
-    ): Promise<Array<{ ok: boolean; hits?: number; tries: number; error?: string }>> => {
+    ): Promise<Array<{ ok: boolean; hits?: number; rows?: number; tries: number; error?: string }>> => {
       // With a name, it runs until `docker stop NAME` (SIGTERM ends the loop after the current request).
       const program = `
         const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -95,7 +96,7 @@ function swarmSuite(): void {
             try {
               const res = await fetch('http://app:3000/', { signal: AbortSignal.timeout(3000) });
               const body = await res.json();
-              if (res.status === 200 && typeof body.hits === 'number') { console.log(JSON.stringify({ ok: true, hits: body.hits, tries })); break; }
+              if (res.status === 200 && typeof body.hits === 'number') { console.log(JSON.stringify({ ok: true, hits: body.hits, rows: body.rows, tries })); break; }
               last = 'HTTP ' + res.status + ' ' + JSON.stringify(body);
             } catch (e) { last = String(e && e.cause ? e.cause.code || e.cause.message : e); }
             if (tries >= ${options.attempts ?? 1}) { console.log(JSON.stringify({ ok: false, tries, error: last })); break; }
@@ -122,7 +123,7 @@ function swarmSuite(): void {
     };
 
     beforeAll(async () => {
-      for (const image of [DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE]) {
+      for (const image of [DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE, DEFAULT_DATABASE_IMAGES['postgres']!]) {
         const a = imageAvailable(image);
         if (!a.available) throw new Error(`the base image ${image} is not available (${a.how}): run bash scripts/test-env.sh`);
       }
@@ -152,6 +153,7 @@ function swarmSuite(): void {
         'registry-host': registry.host,
         'registry-namespace': 'live',
         deploy: 'swarm',
+        database: 'postgres',
       });
       const prepared = preparePlan(inputs, resolveInputs(inputs));
       applyPlan(dir, prepared.plan, nextYoRc(inputs, prepared));
@@ -211,7 +213,7 @@ function swarmSuite(): void {
       expect(r.stdout.split('\n')[0]).toBe(`app image: ${pushedRef}`);
     });
 
-    it('3. scripts/deploy-swarm.sh deploys the test variant and waits until 2 app replicas and Redis run', async () => {
+    it('3. scripts/deploy-swarm.sh deploys the test variant and waits until 2 app replicas, Redis and PostgreSQL run', async () => {
       await step(async () => {
         // The test-only variant, next to the original so its relative secret paths still hold.
         const stack = parseYaml(readFileSync(join(dir, 'deploy/swarm/stack.yml'), 'utf8')) as Obj;
@@ -231,11 +233,20 @@ function swarmSuite(): void {
         note(`deploy-swarm.sh, command start to every replica running: ${sec(r.ms)}`);
         expect(await serviceState('app')).toEqual({ running: 2, update: '' });
         expect(await serviceState('redis')).toEqual({ running: 1, update: '' });
+        expect(await serviceState('db')).toEqual({ running: 1, update: '' });
         // The app runs the pushed image; the secrets are versioned Swarm secrets of this stack.
         const image = (await dockerOk(['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', `${STACK}_app`])).stdout.trim();
         expect(image.startsWith(`${pushedRef}@sha256:`) || image === pushedRef, image).toBe(true);
         const secrets = (await dockerOk(['secret', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}'])).stdout.split('\n').filter(Boolean).sort();
-        expect(secrets.map((s) => s.replace(/_[0-9a-f]{12}$/, '_DIGEST'))).toEqual([`${STACK}_redis_acl_DIGEST`, `${STACK}_redis_password_DIGEST`]);
+        expect(secrets.map((s) => s.replace(/_[0-9a-f]{12}$/, '_DIGEST'))).toEqual([
+          `${STACK}_db_admin_password_DIGEST`,
+          `${STACK}_db_password_DIGEST`,
+          `${STACK}_redis_acl_DIGEST`,
+          `${STACK}_redis_password_DIGEST`,
+        ]);
+        // db/init/ as versioned Swarm configs: the app's role and the sample's table were made on the first start.
+        const configs = (await dockerOk(['config', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}'])).stdout.split('\n').filter(Boolean).sort();
+        expect(configs.map((s) => s.replace(/_[0-9a-f]{12}$/, '_DIGEST'))).toEqual([`${STACK}_db_init_0_DIGEST`, `${STACK}_db_init_1_DIGEST`]);
       });
     });
 
@@ -251,6 +262,10 @@ function swarmSuite(): void {
         const hits = results.map((r) => r.hits!);
         expect(hits[0]).toBe(warm[0]!.hits! + 1);
         for (let i = 1; i < hits.length; i++) expect(hits[i], JSON.stringify(hits)).toBe(hits[i - 1]! + 1);
+        // Every hit is a row in PostgreSQL too, written as the app's own role.
+        const rows = results.map((r) => r.rows!);
+        expect(rows[0]).toBe(warm[0]!.rows! + 1);
+        for (let i = 1; i < rows.length; i++) expect(rows[i], JSON.stringify(rows)).toBe(rows[i - 1]! + 1);
         lastHits = hits[hits.length - 1]!;
       });
     });
@@ -331,7 +346,7 @@ function swarmSuite(): void {
       });
     });
 
-    it('8. docker stack rm removes the services, networks and secrets', async () => {
+    it('8. docker stack rm removes the services, networks, secrets and configs', async () => {
       const started = performance.now();
       await dockerOk(['stack', 'rm', STACK]);
       await until(
@@ -348,6 +363,8 @@ function swarmSuite(): void {
       note(`docker stack rm, to nothing left: ${sec(performance.now() - started)}`);
       const secrets = await dockerOk(['secret', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`]);
       expect(secrets.stdout.trim()).toBe('');
+      const configs = await dockerOk(['config', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`]);
+      expect(configs.stdout.trim()).toBe('');
       expect((await dockerOk(['stack', 'ls', '--format', '{{.Name}}'])).stdout.split('\n')).not.toContain(STACK);
     });
   });

@@ -16,6 +16,7 @@ import { deriveModel } from '../../core/model.ts';
 import { checkExpect, parseLesson, type ParsedBlock } from '../../core/render/workshop.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
+import { DEFAULT_DATABASE_IMAGES } from '../../services/index.ts';
 import { BIN, buildDistLocked } from '../unit/helpers/build.ts';
 import { banner, imageAvailable } from './helpers/engine.ts';
 import { startRegistry, type LocalRegistry } from './helpers/registry.ts';
@@ -23,7 +24,8 @@ import { describeRun, freePort, run, sleep, type Ran } from './helpers/run.ts';
 import { composeEnv } from './helpers/stack.ts';
 
 const PROJECT = `wpsnlesson-${randomBytes(3).toString('hex')}`;
-const ANSWERS = { projectName: PROJECT, workshop: true, registries: { targets: ['registry'] }, deploy: { targets: ['swarm', 'kubernetes', 'ecs', 'aca'] } };
+// A database, as the 2017 lesson's stack had (MySQL 5.7 then; MariaDB, its drop-in, here).
+const ANSWERS = { projectName: PROJECT, workshop: true, database: { kind: 'mariadb' }, registries: { targets: ['registry'] }, deploy: { targets: ['swarm', 'kubernetes', 'ecs', 'aca'] } };
 /** The step ids, known before the project exists (they do not depend on ports): one test each. */
 const STEP_IDS = deriveModel(resolveSpec([{ source: 'test', values: ANSWERS }], { dirName: PROJECT }), { sampleApp: true }).workshop!.steps.map((s) => s.id);
 
@@ -62,7 +64,7 @@ function sh(file: string, args: string[]): ReturnType<typeof spawnSync> {
 
 beforeAll(async () => {
   buildDistLocked();
-  for (const image of [DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE]) {
+  for (const image of [DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE, DEFAULT_DATABASE_IMAGES['mariadb']!]) {
     const a = imageAvailable(image);
     if (!a.available) throw new Error(`the image ${image} is not available (${a.how}): run bash scripts/test-env.sh`);
   }
@@ -90,7 +92,7 @@ beforeAll(async () => {
   delete env['DOCKER_HOST'];
 
   const hostPort = await portPair();
-  const gen = await run(process.execPath, [BIN, dir, '--yes', '--workshop', '--project-name', PROJECT, '--host-port', String(hostPort), '--registry', 'registry', '--deploy', 'swarm,kubernetes,ecs,aca'], { env, timeoutMs: 60_000 });
+  const gen = await run(process.execPath, [BIN, dir, '--yes', '--workshop', '--project-name', PROJECT, '--host-port', String(hostPort), '--database', 'mariadb', '--registry', 'registry', '--deploy', 'swarm,kubernetes,ecs,aca'], { env, timeoutMs: 60_000 });
   if (gen.code !== 0) throw new Error(`generating the project failed:\n${describeRun(gen)}`);
   const blocks = parseLesson(readFileSync(join(dir, 'WORKSHOP.md'), 'utf8'));
   steps = new Map(blocks.filter((b) => b.kind === 'step').map((b) => [b.id!, b]));

@@ -1205,3 +1205,38 @@ describe('yo wpsn-docker:deploy (yeoman-test)', () => {
     expect(failure?.code).toBe(2);
   });
 });
+
+describe('the database\'s first-start files (db/init/) on the deploy targets', () => {
+  const files = (values: Obj) => new Map(renderAppFiles(model(values)).map((f) => [f.path, f.content]));
+  it('Swarm: each file a versioned config, mounted where the image runs it (scripts executable)', () => {
+    const stack = parseYaml(files({ database: { kind: 'postgres' }, deploy: { targets: ['swarm'] } }).get('deploy/swarm/stack.yml')!) as Obj;
+    expect(stack['services'].db.configs).toEqual([
+      { source: 'db_init_0', target: '/docker-entrypoint-initdb.d/00-app-user.sh', mode: 0o555 },
+      { source: 'db_init_1', target: '/docker-entrypoint-initdb.d/10-sample-hits.sql', mode: 0o444 },
+    ]);
+    expect(stack['configs'].db_init_0).toEqual({ file: '../../db/init/00-app-user.sh', name: '${STACK_NAME:?STACK_NAME is not set}_db_init_0_${SECRETS_VERSION:?SECRETS_VERSION is not set}' });
+    // The digest that versions them covers the files.
+    expect(files({ database: { kind: 'postgres' }, deploy: { targets: ['swarm'] } }).get('scripts/deploy-swarm.sh')).toMatch(/SECRETS_VERSION=\$\(digest [^)]*db\/init\/00-app-user\.sh db\/init\/10-sample-hits\.sql\)/);
+    expect(parseYaml(files({ deploy: { targets: ['swarm'] } }).get('deploy/swarm/stack.yml')!)['configs']).toBeUndefined();
+  });
+
+  it('Kubernetes: a ConfigMap the script makes from db/init, mounted read-only at /docker-entrypoint-initdb.d', () => {
+    const all = files({ projectName: 'shop', database: { kind: 'postgres' }, deploy: { targets: ['kubernetes'] } });
+    const set = parseYaml(all.get('deploy/kubernetes/base/db-statefulset.yaml')!) as Obj;
+    const pod = set['spec'].template.spec;
+    expect(pod.volumes.find((v: Obj) => v.name === 'init')).toEqual({
+      name: 'init',
+      configMap: { name: 'shop-db-init', items: [{ key: '00-app-user.sh', path: '00-app-user.sh', mode: 0o555 }, { key: '10-sample-hits.sql', path: '10-sample-hits.sql', mode: 0o444 }] },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+    expect(() => new StatefulSet(set as never).validate()).not.toThrow();
+    expect(all.get('scripts/deploy-kubernetes.sh')).toContain('create configmap shop-db-init --namespace "$K8S_NAMESPACE" \\\n    --from-file=00-app-user.sh=db/init/00-app-user.sh');
+  });
+
+  it('ECS and Container Apps use a managed database: the local administrator password never goes there', () => {
+    const m = model({ database: { kind: 'postgres' }, deploy: { targets: ['ecs', 'aca'] } });
+    expect(m.deploy.ecs.secrets.map((s) => s.name)).not.toContain('db_admin_password');
+    expect(m.deploy.aca.secrets.map((s) => s.name)).not.toContain('db_admin_password');
+    expect(m.deploy.ecs.secrets.map((s) => s.name)).toContain('db_password');
+  });
+});

@@ -153,9 +153,14 @@ function statefulSet(m: StackModel, s: StatefulService): Obj {
     volumeMounts: [
       { name: 'data', mountPath: s.dataDir },
       { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
+      ...(s.initFiles.length ? [{ name: 'init', mountPath: s.initDir, readOnly: true }] : []),
       ...scratch.map((v) => ({ name: v.name, mountPath: v.path })),
     ],
   };
+  // First-start files (db/init/): the ConfigMap scripts/deploy-kubernetes.sh makes from them.
+  const init = s.initFiles.length
+    ? [{ name: 'init', configMap: { name: s.initConfigMap, items: s.initFiles.map((f) => ({ key: f.name, path: f.name, mode: f.name.endsWith('.sh') ? 0o555 : 0o444 })) } }]
+    : [];
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -171,7 +176,7 @@ function statefulSet(m: StackModel, s: StatefulService): Obj {
           securityContext: podSecurity(s.uid, s.gid, s.gid),
           terminationGracePeriodSeconds: 30,
           containers: [container],
-          volumes: [secretVolume(m, s.secrets), ...scratch.map((v) => ({ name: v.name, emptyDir: {} }))],
+          volumes: [secretVolume(m, s.secrets), ...init, ...scratch.map((v) => ({ name: v.name, emptyDir: {} }))],
         },
       },
       // One PersistentVolumeClaim (data-<name>-0); the overlay sets its storage class.

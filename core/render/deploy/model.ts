@@ -144,6 +144,9 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
         probe: probeOf(x.healthcheck.test),
         readOnlyRoot: d.readOnlyRoot,
         scratch: d.scratch,
+        initFiles: x.binds.flatMap((b) => b.files.map((name, i) => ({ key: `${x.service}_init_${i}`, file: `${b.source.replace(/^\.\//, '')}/${name}`, name }))),
+        initDir: x.binds[0]?.target,
+        initConfigMap: `${dnsLabel(m.projectName, 40)}-${x.service}-init`,
         livenessDelay: d.livenessDelay,
         resources: resources(d.resources.limits, d.resources.requests),
       },
@@ -171,7 +174,9 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
     registryHint: REGISTRY_HINTS[flavour],
   };
 
-  const ecsSecrets = secrets.filter((s) => s.name !== 'redis_acl' || spec.ecs.redis === 'sidecar').filter((s) => s.name !== 'db_root_password');
+  // What the task's containers read: the app's secrets, and Redis's when it runs as a sidecar
+  // (a managed database keeps its own administrator password).
+  const ecsSecrets = secrets.filter((s) => m.app.secrets.includes(s.name) || (spec.ecs.redis === 'sidecar' && m.redis.secrets.includes(s.name)));
   const ecs: EcsModel = {
     family: m.projectName,
     cluster: spec.ecs.cluster,
@@ -222,13 +227,15 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
     },
   };
 
-  const maxStackName = 64 - 2 - 12 - Math.max(...secrets.map((x) => x.name.length));
+  const configFiles = stateful.flatMap((x) => x.initFiles);
+  const maxStackName = 64 - 2 - 12 - Math.max(...secrets.map((x) => x.name.length), ...configFiles.map((x) => x.key.length));
   const swarm: SwarmModel = {
     file: 'deploy/swarm/stack.yml',
     stackName: m.projectName.slice(0, maxStackName).replace(/[-_.]+$/, ''),
     appReplicas: spec.swarm.appReplicas,
     placement: 'node.role == manager',
     maxStackName,
+    configFiles: configFiles.map((x) => x.file),
   };
 
   const allRules: Array<[string, Rule]> = [...Object.entries(RULES), ...Object.entries(DEPLOY_RULES)];

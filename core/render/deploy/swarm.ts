@@ -23,6 +23,7 @@ function statefulService(m: StackModel, s: StatefulService): Obj {
   if (Object.keys(s.environment).length) service['environment'] = s.environment;
   Object.assign(service, {
     secrets: s.secrets,
+    ...(s.initFiles.length ? { configs: s.initFiles.map((f) => ({ source: f.key, target: `${s.initDir}/${f.name}`, mode: f.name.endsWith('.sh') ? 0o555 : 0o444 })) } : {}),
     volumes: [`${s.volume}:${s.dataDir}`],
     networks: [m.networks.backend],
     healthcheck: { test: s.composeHealthcheck, interval: '10s', timeout: '3s', retries: 5, start_period: s.startPeriod },
@@ -76,6 +77,11 @@ export function swarmStackObject(m: StackModel): Obj {
   for (const s of d.secrets) {
     secrets[s.name] = { file: `../../${s.file}`, name: `\${STACK_NAME:?STACK_NAME is not set}_${s.name}_${SECRET_NAME_SUFFIX}` };
   }
+  // First-start files (db/init/...): Swarm configs, versioned like the secrets.
+  const configs: Obj = {};
+  for (const f of d.stateful.flatMap((s) => s.initFiles)) {
+    configs[f.key] = { file: `../../${f.file}`, name: `\${STACK_NAME:?STACK_NAME is not set}_${f.key}_${SECRET_NAME_SUFFIX}` };
+  }
   return {
     services,
     networks: {
@@ -84,6 +90,7 @@ export function swarmStackObject(m: StackModel): Obj {
     },
     volumes: Object.fromEntries(d.stateful.map((s) => [s.volume, {}])),
     secrets,
+    ...(Object.keys(configs).length ? { configs } : {}),
   };
 }
 

@@ -53,6 +53,14 @@ export interface StatefulService {
   readOnlyRoot: boolean;
   /** Writable folders besides the data folder (emptyDir in Kubernetes). */
   scratch: string[];
+  /**
+   * First-start files of the project (db/init/...) the image runs from `initDir`: Swarm
+   * configs and a Kubernetes ConfigMap made from them. `key` names each one there.
+   */
+  initFiles: Array<{ key: string; file: string; name: string }>;
+  initDir: string | undefined;
+  /** Kubernetes: the ConfigMap the deploy script makes from initFiles. */
+  initConfigMap: string;
   resources: Resources;
 }
 
@@ -146,8 +154,10 @@ export interface SwarmModel {
   appReplicas: number;
   /** The placement constraint that keeps Redis (and the database) on the node with its volume. */
   placement: string;
-  /** The longest stack name whose secret names (STACK_secret_DIGEST) stay within Docker's 64 characters. */
+  /** The longest stack name whose secret and config names (STACK_name_DIGEST) stay within Docker's 64 characters. */
   maxStackName: number;
+  /** The first-start files every deploy hands over, for the digest that names them. */
+  configFiles: string[];
 }
 
 export interface DeployModel {
