@@ -23,6 +23,18 @@ export interface RedisAclUser {
   permissions: string;
 }
 
+/**
+ * A connection URL the app reads (REDIS_URL, DATABASE_URL, AMQP_URL, ...): Compose sets
+ * `variable` to `url` (no password in it, so none in `docker inspect`); at start, in the
+ * app's process only, the password from the secret file `/run/secrets/<passwordSecret>` is
+ * put into it (and `username`, when the URL needs one the service does not name itself).
+ */
+export interface AppUrl {
+  variable: string;
+  url: string;
+  passwordSecret: string;
+}
+
 /** Kubernetes quantities for a deployed service (Swarm's notation is derived from them). */
 export interface DeployResources {
   limits: [cpu: string, memory: string];
@@ -82,8 +94,12 @@ export interface ServiceModel {
   tmpfs: string[];
   capAdd: string[];
   limits: { mem_limit: string; pids_limit: number };
-  /** What the app gets to reach it: variables (never a password) and secret names. */
-  app: { environment: Record<string, string>; secrets: string[] };
+  /**
+   * What the app gets to reach it: variables (never a password), secret names, and the
+   * connection URLs whose password the app's image puts in at start, from a secret file
+   * (core: the secret-env preload the Dockerfile installs; README.Docker.md explains it).
+   */
+  app: { environment: Record<string, string>; secrets: string[]; urls?: AppUrl[] };
   /** Its secrets, made by the generator. */
   secretModels: SecretModel[];
   /** Its README.Docker.md section: a template path without `.<lang>.md.ejs` (services/<id>/readme), if any. */
