@@ -1,10 +1,11 @@
-// Secret files: random passwords made once and never rewritten, and the Redis ACL
-// file derived from the Redis password (it holds only a SHA-256 of it).
+// Secret files: random passwords made once and never rewritten, the Redis ACL file
+// derived from the Redis password (it holds only a SHA-256 of it), and the files services
+// read a password from (a configuration file made of literal text and passwords).
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from './errors.ts';
-import type { SecretModel } from '../services/types.ts';
+import type { DerivedPart, SecretModel } from '../services/types.ts';
 
 export const SECRETS_DIR = 'secrets';
 /** Inside a 0700 directory, so only the owner reaches them on the host; 0644 so a
@@ -22,6 +23,27 @@ export function randomPassword(): string {
 /** A Redis ACL file: a line per user, each with its password's SHA-256 (never the password) and its rules. */
 export function redisAcl(users: ReadonlyArray<{ name: string; password: string; permissions: string }>): string {
   return users.map((u) => `user ${u.name} on #${createHash('sha256').update(u.password).digest('hex')} ${u.permissions}\n`).join('');
+}
+
+/** What a `raw` password may hold: it goes into a file as it is, where quotes or `#` would mean something. */
+export const RAW_SECRET_RE = /^[A-Za-z0-9._~+/=-]+$/;
+
+/** A derived secret file's text: its literal parts, and each password encoded as the part says. */
+export function derivedFile(parts: readonly DerivedPart[], value: (secret: string) => string): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const password = value(part.secret);
+      switch (part.encode) {
+        case 'raw':
+          return password;
+        case 'json':
+          return JSON.stringify(password);
+        case 'sha1-base64':
+          return `{SHA}${createHash('sha1').update(password).digest('base64')}`;
+      }
+    })
+    .join('');
 }
 
 export interface SecretPlan {
@@ -52,8 +74,11 @@ export function planSecrets(
     }
   }
   for (const secret of secrets) {
-    if (secret.source.kind !== 'redis-acl') continue;
-    const content = redisAcl(secret.source.users.map((u) => ({ name: u.name, password: values.get(u.from) ?? '', permissions: u.permissions })));
+    if (secret.source.kind === 'random') continue;
+    const content =
+      secret.source.kind === 'redis-acl'
+        ? redisAcl(secret.source.users.map((u) => ({ name: u.name, password: values.get(u.from) ?? '', permissions: u.permissions })))
+        : derivedFile(secret.source.parts, (name) => values.get(name) ?? '');
     const existing = read(secret.file);
     const action = existing === undefined ? 'create' : existing === content ? 'unchanged' : 'update';
     plans.push({ path: secret.file, action, content });
@@ -115,6 +140,12 @@ export function inspectSecrets(dir: string, secrets: readonly SecretModel[], uid
   if (owned(folder, SECRETS_DIR, 'the secrets folder') && (folder.mode & 0o777) !== SECRETS_DIR_MODE) {
     fixes.push({ path: SECRETS_DIR, from: folder.mode & 0o777, to: SECRETS_DIR_MODE });
   }
+  // Passwords a derived file holds as they are (a RabbitMQ conf.d line): only characters that mean nothing there.
+  const raw = new Map<string, string>();
+  for (const secret of secrets) {
+    if (secret.source.kind !== 'derived') continue;
+    for (const part of secret.source.parts) if (typeof part !== 'string' && part.encode === 'raw') raw.set(part.secret, secret.file);
+  }
   for (const secret of secrets) {
     const stat = statOf(join(dir, secret.file));
     if (stat === undefined || !stat.isFile()) continue;
@@ -128,6 +159,12 @@ export function inspectSecrets(dir: string, secrets: readonly SecretModel[], uid
         field: secret.file,
         value: `(${value.length} characters${control ? ', with control characters' : ''})`,
         rule: `a password must have at least ${MIN_SECRET_LENGTH} characters, no spaces around it and no control characters (an empty or short one is guessed in no time). Put a longer one in it, or delete the file to have one made (then change it wherever the old one is used, such as an existing database volume)`,
+      });
+    } else if (raw.has(secret.name) && !RAW_SECRET_RE.test(value)) {
+      problems.push({
+        field: secret.file,
+        value: `(${value.length} characters)`,
+        rule: `this password is written as it is into ${raw.get(secret.name)} (a configuration file where quotes, spaces or "#" would change its meaning): use only letters, digits and - . _ ~ + / =, or delete the file to have one made`,
       });
     }
   }

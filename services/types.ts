@@ -2,6 +2,7 @@
 // ...) is one folder under services/ holding its spec part, its derived model, its
 // Compose and deploy facts, its files and docs, and its tests; services/index.ts lists
 // the modules, and the pipeline (spec -> model -> files) reads that list. Types only.
+import type * as z from 'zod';
 import type { RenderedFile } from '../core/rendered.ts';
 
 /** A secret file the generator makes (once) and Compose passes to the containers that need it. */
@@ -12,8 +13,27 @@ export interface SecretModel {
   file: string;
   /** Only for the local Compose stack, never handed to a deploy target. */
   localOnly?: boolean;
-  /** How the secret is made: a random password, or the Redis ACL derived from passwords. */
-  source: { kind: 'random' } | { kind: 'redis-acl'; users: RedisAclUser[] };
+  /**
+   * How the secret is made: a random password, the Redis ACL derived from passwords, or a
+   * file derived from passwords (a service's configuration that holds one, such as
+   * RabbitMQ's conf.d file): re-derived on every run, like the ACL.
+   */
+  source: { kind: 'random' } | { kind: 'redis-acl'; users: RedisAclUser[] } | DerivedSecretSource;
+}
+
+/**
+ * A piece of a derived secret file: literal text, or a password (the secret `secret`)
+ * written `raw` (as it is: letters, digits and `-._~+/=` only, else the run is refused),
+ * `json` (a double-quoted JSON string, which TOML and NATS configuration read too) or
+ * `sha1-base64` (an htpasswd `{SHA}` value: base64 of its SHA-1, never the password).
+ */
+export type DerivedPart = string | { secret: string; encode: 'raw' | 'json' | 'sha1-base64' };
+
+/** A file derived from passwords: its parts in order, and what it is (for README.Docker.md). */
+export interface DerivedSecretSource {
+  kind: 'derived';
+  parts: DerivedPart[];
+  what: { en: string; ko: string };
 }
 
 /** A user of the Redis ACL file: its name, the secret holding its password, what it may do. */
@@ -51,12 +71,17 @@ export interface ServiceDeployModel {
   /** CMD (the image's entrypoint stays): Kubernetes args, Swarm command. */
   args: string[] | undefined;
   environment: Record<string, string>;
-  /** Where its volume is mounted. */
-  dataDir: string;
+  /** Where its volume is mounted (none: it keeps no data, such as Memcached). */
+  dataDir?: string;
   /** Whether the image runs with a read-only root file system in Kubernetes. */
   readOnlyRoot: boolean;
   /** Writable folders besides the data folder (emptyDir in Kubernetes). */
   scratch: string[];
+  /**
+   * Kubernetes' probe when the image can run no health command (a scratch image): an HTTP
+   * GET of its own monitoring port. Swarm then runs it without a health check.
+   */
+  httpProbe?: { path: string; port: number };
   resources: DeployResources;
   /** Seconds before Kubernetes' liveness probe starts. */
   livenessDelay: number;
@@ -88,8 +113,24 @@ export interface ServiceModel {
   /** The port it listens on for the app (Compose `expose` only where the image does not say). */
   port: number | undefined;
   expose: boolean;
-  /** The Compose healthcheck test, and how long it may take to start. */
-  healthcheck: { test: string[]; startPeriod: string } | undefined;
+  /**
+   * The Compose healthcheck test, and how long it may take to start; `startInterval` and
+   * `timeout` for a probe that is costly to run (a CLI that starts a VM) or slow.
+   */
+  healthcheck: { test: string[]; startPeriod: string; startInterval?: string; timeout?: string } | undefined;
+  /**
+   * No health command can run in its image (a scratch image): the app waits for it to start
+   * (`depends_on: service_started`) and connects with retries.
+   */
+  waitForStart?: boolean;
+  /** Secrets mounted somewhere other than /run/secrets/<name>: name -> path in the container (a conf.d file). */
+  secretTargets?: Record<string, string>;
+  /** Ports published on the host (a development UI the user asked for), never on other interfaces than `address`. */
+  publish?: Array<{ address: string; hostPort: number; port: number; what: string }>;
+  /** A fixed host name (a broker whose node name, and so its data, follows the host name). */
+  hostname?: string;
+  /** The signal that stops it cleanly (Compose and Swarm `stop_signal`), when not SIGTERM. */
+  stopSignal?: string;
   readOnly: boolean;
   tmpfs: string[];
   capAdd: string[];
@@ -131,6 +172,23 @@ export interface SpecView {
   database: { kind: string };
   extraServices: readonly unknown[];
   services?: ReadonlyArray<{ kind: string }>;
+}
+
+/**
+ * A service of the catalog (`--services`, spec.services[]): a module whose spec part is one
+ * entry of the list, `{ kind: <id>, ...its options }`, validated by its own `schema`. The
+ * spec's list is the discriminated union of every catalog module's schema (services/index.ts).
+ */
+export interface CatalogModule<Spec extends { kind: string } = { kind: string }> extends ServiceModule<Spec> {
+  /** Its entry's schema: a strict object whose `kind` is the literal id, every other field defaulted. */
+  schema: z.ZodType<Spec>;
+  /** One line for --help and the prompt. */
+  summary: string;
+  /**
+   * What to use on the cloud targets, which refuse it (exit 2 naming these): the managed
+   * service of Amazon (ECS) and of Azure (Container Apps).
+   */
+  managed: { ecs: string; aca: string };
 }
 
 /**

@@ -38,22 +38,33 @@ export { DATABASE_CAPS };
  * `up --wait` see a ready Redis or database within a fraction of a second (their probes
  * are cheap CLI calls); once healthy, every 10 s.
  */
-function healthcheck(test: string[], startPeriod: string): Obj {
-  return { test, interval: '10s', timeout: '3s', retries: 5, start_period: startPeriod, start_interval: '250ms' };
+function healthcheck(h: NonNullable<ServiceModel['healthcheck']>): Obj {
+  return { test: h.test, interval: '10s', timeout: h.timeout ?? '3s', retries: 5, start_period: h.startPeriod, start_interval: h.startInterval ?? '250ms' };
 }
 
-/** A service of the stack (services/<id>/) as Compose runs it: only on the internal backend network. */
+/** The network a service with a published development UI joins for it (nothing else is on it). */
+export const uiNetwork = (s: ServiceModel): string => `${s.service}-ui`;
+
+/** A service of the stack (services/<id>/) as Compose runs it: only on the internal backend network (a published development UI aside). */
 function serviceObject(s: ServiceModel, networks: StackModel['networks']): Obj {
   const service: Obj = { image: s.image };
   if (s.runAs !== undefined) service['user'] = s.runAs;
+  if (s.hostname !== undefined) service['hostname'] = s.hostname;
   if (s.command) service['command'] = s.command;
   if (Object.keys(s.environment).length) service['environment'] = s.environment;
-  if (s.secrets.length) service['secrets'] = s.secrets;
+  // A secret with a target of its own (a conf.d file) in the long syntax; the rest at /run/secrets/<name>.
+  if (s.secrets.length) service['secrets'] = s.secrets.map((name) => (s.secretTargets?.[name] ? { source: name, target: s.secretTargets[name] } : name));
   const volumes = [...s.volumes.map((v) => `${v.name}:${v.target}`), ...s.binds.map((b) => `${b.source}:${b.target}:ro`)];
   if (volumes.length) service['volumes'] = volumes;
   if (s.expose && s.port !== undefined) service['expose'] = [String(s.port)];
-  service['networks'] = [networks.backend];
-  if (s.healthcheck) service['healthcheck'] = healthcheck(s.healthcheck.test, s.healthcheck.startPeriod);
+  // Only a development UI the user asked for, and only on its address (127.0.0.1).
+  if (s.publish?.length) service['ports'] = s.publish.map((p) => `${p.address}:${p.hostPort}:${p.port}`);
+  // Docker publishes no port of a container on internal networks only: a published UI also
+  // joins a network of its own (not internal, so it has a route out), which nothing else is
+  // on: the app's frontend network still cannot reach the service.
+  service['networks'] = s.publish?.length ? [networks.backend, uiNetwork(s)] : [networks.backend];
+  if (s.healthcheck) service['healthcheck'] = healthcheck(s.healthcheck);
+  if (s.stopSignal !== undefined) service['stop_signal'] = s.stopSignal;
   if (s.readOnly) service['read_only'] = true;
   if (s.tmpfs.length) service['tmpfs'] = s.tmpfs;
   service['cap_drop'] = ['ALL'];
@@ -64,9 +75,13 @@ function serviceObject(s: ServiceModel, networks: StackModel['networks']): Obj {
 
 export function composeObject(model: StackModel): Obj {
   const { app, networks } = model;
-  // The app waits for every service that has a health check to report healthy.
+  // The app waits for every service that has a health check to report healthy, and for one
+  // whose image can run none (NATS) to start.
   const dependsOn: Obj = {};
-  for (const s of model.services) if (s.healthcheck) dependsOn[s.service] = { condition: 'service_healthy' };
+  for (const s of model.services) {
+    if (s.healthcheck) dependsOn[s.service] = { condition: 'service_healthy' };
+    else if (s.waitForStart) dependsOn[s.service] = { condition: 'service_started' };
+  }
 
   const services: Obj = {
     [app.service]: {
@@ -109,7 +124,11 @@ export function composeObject(model: StackModel): Obj {
   return {
     name: model.projectName,
     services,
-    networks: { [networks.frontend]: {}, [networks.backend]: { internal: true } },
+    networks: {
+      [networks.frontend]: {},
+      [networks.backend]: { internal: true },
+      ...Object.fromEntries(model.services.filter((s) => s.publish?.length).map((s) => [uiNetwork(s), {}])),
+    },
     volumes: Object.fromEntries(model.volumes.map((v) => [v, {}])),
     secrets,
   };

@@ -138,7 +138,10 @@ function appService(m: StackModel): Obj {
 
 function statefulSet(m: StackModel, s: StatefulService): Obj {
   const k = m.deploy.kubernetes;
-  const probe = { exec: { command: s.probe } };
+  // Its health command, or an HTTP GET where the image can run none (NATS: /healthz).
+  const probe = s.httpProbe ? { httpGet: { path: s.httpProbe.path, port: s.httpProbe.port } } : { exec: { command: s.probe } };
+  // Secrets with a target of their own (a conf.d file): each mounted alone (subPath).
+  const ownTargets = s.secrets.filter((name) => s.secretTargets[name]);
   const scratch = s.scratch.map((path, i) => ({ name: `scratch-${i}`, path }));
   const container: Obj = {
     name: s.service,
@@ -151,8 +154,9 @@ function statefulSet(m: StackModel, s: StatefulService): Obj {
     resources: kubeResources(s.resources),
     securityContext: containerSecurity(s.readOnlyRoot),
     volumeMounts: [
-      { name: 'data', mountPath: s.dataDir },
+      ...(s.volume ? [{ name: 'data', mountPath: s.dataDir }] : []),
       { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
+      ...ownTargets.map((name) => ({ name: 'secrets', mountPath: s.secretTargets[name], subPath: name, readOnly: true })),
       ...(s.initFiles.length ? [{ name: 'init', mountPath: s.initDir, readOnly: true }] : []),
       ...scratch.map((v) => ({ name: v.name, mountPath: v.path })),
     ],
@@ -179,13 +183,18 @@ function statefulSet(m: StackModel, s: StatefulService): Obj {
           volumes: [secretVolume(m, s.secrets), ...init, ...scratch.map((v) => ({ name: v.name, emptyDir: {} }))],
         },
       },
-      // One PersistentVolumeClaim (data-<name>-0); the overlay sets its storage class.
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data', labels: labels(m, s.service) },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k.storageSize } } },
-        },
-      ],
+      // One PersistentVolumeClaim (data-<name>-0); the overlay sets its storage class. None
+      // for a service that keeps no data.
+      ...(s.volume
+        ? {
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data', labels: labels(m, s.service) },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k.storageSize } } },
+              },
+            ],
+          }
+        : {}),
     },
   };
 }
@@ -269,7 +278,7 @@ export function kubernetesBase(m: StackModel): KubeFile[] {
   ];
   for (const s of m.deploy.stateful) {
     files.push(
-      { path: `${base}/${s.service}-statefulset.yaml`, object: statefulSet(m, s), comment: `${s.label}: one replica, its data on a PersistentVolumeClaim.` },
+      { path: `${base}/${s.service}-statefulset.yaml`, object: statefulSet(m, s), comment: `${s.label}: one replica, ${s.volume ? 'its data on a PersistentVolumeClaim' : 'no volume (it keeps no data)'}.` },
       { path: `${base}/${s.service}-service.yaml`, object: headlessService(m, s), comment: `${s.label}'s headless Service: the app reaches it as ${s.service}:${s.port}.` },
       { path: `${base}/${s.service}-networkpolicy.yaml`, object: backendPolicy(m, s), comment: `The internal backend network: only the app reaches ${s.label}, and ${s.label} reaches nothing.` },
     );
@@ -286,7 +295,7 @@ export function kubernetesOverlay(m: StackModel): { patches: OverlayPatch[]; ext
   if (Object.keys(k.serviceAnnotations).length) service.push({ op: 'add', path: '/metadata/annotations', value: k.serviceAnnotations });
   if (service.length) patches.push({ target: { kind: 'Service', name: m.app.service }, ops: service });
   if (k.storageClass) {
-    for (const s of m.deploy.stateful) {
+    for (const s of m.deploy.stateful.filter((x) => x.volume)) {
       patches.push({
         target: { kind: 'StatefulSet', name: s.service },
         ops: [{ op: 'add', path: '/spec/volumeClaimTemplates/0/spec/storageClassName', value: k.storageClass }],

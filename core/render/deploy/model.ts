@@ -121,9 +121,10 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
   const localOnly = new Set(m.secrets.filter((x) => x.localOnly).map((x) => x.name));
   const stateful: StatefulService[] = m.services.flatMap((x) => {
     const d = x.deploy;
-    if (!d || !x.healthcheck || x.port === undefined) return [];
+    // A probe the targets can run: its health check, or an HTTP GET (an image with no tools).
+    if (!d || !(x.healthcheck || d.httpProbe) || x.port === undefined) return [];
+    // A service that keeps no data (Memcached, Mailpit) runs without a volume.
     const volume = x.volumes[0];
-    if (!volume) return [];
     return [
       {
         service: x.service,
@@ -136,12 +137,16 @@ export function deriveDeploy(m: Omit<StackModel, 'deploy'>): DeployModel {
         args: d.args,
         environment: d.environment,
         port: x.port,
-        volume: volume.name,
-        dataDir: d.dataDir,
+        volume: volume?.name,
+        dataDir: volume ? d.dataDir ?? volume.target : undefined,
         secrets: x.secrets.filter((name) => !localOnly.has(name)),
-        composeHealthcheck: x.healthcheck.test,
-        startPeriod: x.healthcheck.startPeriod,
-        probe: probeOf(x.healthcheck.test),
+        secretTargets: Object.fromEntries(Object.entries(x.secretTargets ?? {}).filter(([name]) => !localOnly.has(name))),
+        hostname: x.hostname,
+        stopSignal: x.stopSignal,
+        composeHealthcheck: x.healthcheck?.test,
+        startPeriod: x.healthcheck?.startPeriod ?? '10s',
+        probe: x.healthcheck ? probeOf(x.healthcheck.test) : [],
+        httpProbe: x.healthcheck ? undefined : d.httpProbe,
         readOnlyRoot: d.readOnlyRoot,
         scratch: d.scratch,
         initFiles: x.binds.flatMap((b) => b.files.map((name, i) => ({ key: `${x.service}_init_${i}`, file: `${b.source.replace(/^\.\//, '')}/${name}`, name }))),

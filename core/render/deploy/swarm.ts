@@ -19,15 +19,19 @@ function statefulService(m: StackModel, s: StatefulService): Obj {
   const service: Obj = { image: s.image };
   // Redis runs as the image's redis user; the database images start as root and step down themselves.
   if (s.runAsUser) service['user'] = `${s.uid}:${s.gid}`;
+  if (s.hostname) service['hostname'] = s.hostname;
   if (s.args) service['command'] = s.args;
   if (Object.keys(s.environment).length) service['environment'] = s.environment;
   Object.assign(service, {
-    secrets: s.secrets,
+    // A secret with a target of its own (a conf.d file) in the long syntax.
+    secrets: s.secrets.map((name) => (s.secretTargets[name] ? { source: name, target: s.secretTargets[name], mode: 0o444 } : name)),
     ...(s.initFiles.length ? { configs: s.initFiles.map((f) => ({ source: f.key, target: `${s.initDir}/${f.name}`, mode: f.name.endsWith('.sh') ? 0o555 : 0o444 })) } : {}),
-    volumes: [`${s.volume}:${s.dataDir}`],
+    ...(s.volume ? { volumes: [`${s.volume}:${s.dataDir}`] } : {}),
     networks: [m.networks.backend],
-    healthcheck: { test: s.composeHealthcheck, interval: '10s', timeout: '3s', retries: 5, start_period: s.startPeriod },
+    // An image that can run no health command (NATS's scratch image) runs without one.
+    ...(s.composeHealthcheck ? { healthcheck: { test: s.composeHealthcheck, interval: '10s', timeout: '3s', retries: 5, start_period: s.startPeriod } } : {}),
   });
+  if (s.stopSignal) service['stop_signal'] = s.stopSignal;
   if (s.dropAllCaps) service['cap_drop'] = ['ALL'];
   service['logging'] = logging();
   service['deploy'] = {
@@ -88,7 +92,7 @@ export function swarmStackObject(m: StackModel): Obj {
       [networks.frontend]: { driver: 'overlay' },
       [networks.backend]: { driver: 'overlay', internal: true },
     },
-    volumes: Object.fromEntries(d.stateful.map((s) => [s.volume, {}])),
+    volumes: Object.fromEntries(d.stateful.flatMap((s) => (s.volume ? [[s.volume, {}]] : []))),
     secrets,
     ...(Object.keys(configs).length ? { configs } : {}),
   };

@@ -22,7 +22,7 @@ export interface DeploySecret {
   variable: string;
 }
 
-/** Redis or the database, as a stateful service the targets run next to the app. */
+/** Redis, the database or a catalog service, as a stateful service the targets run next to the app. */
 export interface StatefulService {
   service: string;
   label: string;
@@ -42,13 +42,22 @@ export interface StatefulService {
   args: string[] | undefined;
   environment: Record<string, string>;
   port: number;
-  volume: string;
-  dataDir: string;
+  /** Its volume and where it is mounted; none for a service that keeps no data (Memcached, Mailpit). */
+  volume: string | undefined;
+  dataDir: string | undefined;
   secrets: string[];
-  /** Compose healthcheck test (Swarm stack: `$$` escapes a dollar). */
-  composeHealthcheck: string[];
-  /** The same probe as an exec command (Kubernetes, ECS): no Compose escaping. */
+  /** Secrets mounted somewhere other than /run/secrets/<name> (a conf.d file): name -> path. */
+  secretTargets: Record<string, string>;
+  /** A fixed host name (Swarm; a StatefulSet's pods have stable ones). */
+  hostname: string | undefined;
+  /** Swarm's stop_signal, when not SIGTERM. */
+  stopSignal: string | undefined;
+  /** Compose healthcheck test (Swarm stack: `$$` escapes a dollar); none when the image can run no health command. */
+  composeHealthcheck: string[] | undefined;
+  /** The same probe as an exec command (Kubernetes, ECS): no Compose escaping; empty when there is none. */
   probe: string[];
+  /** Kubernetes' HTTP probe instead, for an image that can run no command (NATS's /healthz). */
+  httpProbe: { path: string; port: number } | undefined;
   /** Whether the image runs with a read-only root file system in Kubernetes. */
   readOnlyRoot: boolean;
   /** Writable folders besides the data folder (emptyDir in Kubernetes). */
@@ -169,7 +178,7 @@ export interface DeployModel {
   image: AppImageModel;
   /** Every secret the stack uses (Redis password and ACL, the database's). */
   secrets: DeploySecret[];
-  /** Redis, then the database when there is one. */
+  /** Redis, then the database when there is one, then the catalog's services (services/index.ts order). */
   stateful: StatefulService[];
   appResources: Resources;
   /** The app's user id in the image (Kubernetes needs it numeric for runAsNonRoot). */
