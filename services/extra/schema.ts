@@ -3,6 +3,13 @@
 import * as z from 'zod';
 import { CommandArg, EnvName, EnvValue, PinnedImage, port, resourceName, ServiceHardeningSpec } from '../../schema/fields.ts';
 
+/** A Compose health check test: ["CMD", program, args...] or ["CMD-SHELL", one shell command]. */
+const HealthcheckTest = z
+  .array(CommandArg, { error: 'the health check must be a list, such as ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8080/health"]' })
+  .refine((test) => (test[0] === 'CMD' && test.length >= 2) || (test[0] === 'CMD-SHELL' && test.length === 2), {
+    error: 'the health check must be Compose\'s test form: ["CMD", "program", "arg", ...] or ["CMD-SHELL", "shell command"]',
+  });
+
 /**
  * One more service next to the app and Redis (a worker, a mail catcher, a search engine):
  * a pinned image on the internal backend network only, never published, hardened like
@@ -23,6 +30,18 @@ export const ExtraServiceSpec = z
       .optional()
       .meta({ description: 'environment variables; "$" is literal' }),
     port: port('the internal port').optional().meta({ description: 'port it listens on, for the other services (Compose expose); never published' }),
+    healthcheck: HealthcheckTest.optional().meta({
+      description: 'health check, in Compose\'s test form: ["CMD", "program", "arg", ...] or ["CMD-SHELL", "shell command"]; "$" is literal; the app then waits for it to be healthy',
+    }),
+    volume: z
+      .strictObject({
+        name: resourceName('the volume name'),
+        target: z
+          .string({ error: 'the volume target must be a string' })
+          .regex(/^\/[^\0\r\n:]*[^/\0\r\n:]$/, { error: 'the volume target must be an absolute folder path in the container, not "/", without ":", such as /data' }),
+      })
+      .optional()
+      .meta({ description: 'a named volume and where it is mounted, such as { name: worker-data, target: /data } (the service\'s user must be able to write there)' }),
     hardening: ServiceHardeningSpec.prefault({}),
   })
   .meta({ description: 'a service on the internal backend network only, never published, hardened like the others' });

@@ -44,6 +44,28 @@ describe('extraServices: the default', () => {
   });
 });
 
+describe('extraServices: a health check and a volume', () => {
+  it('renders the health check ("$" literal) and the app waits until it is healthy; the volume is named and mounted', () => {
+    const worker = {
+      name: 'worker',
+      image: 'ghcr.io/acme/worker:1.4.2',
+      healthcheck: ['CMD-SHELL', 'test -f /tmp/ready && echo $HOME'],
+      volume: { name: 'worker-data', target: '/var/lib/worker' },
+      hardening: { user: '1000:1000' },
+    };
+    const { yaml12 } = compose({ extraServices: [worker] });
+    const service = yaml12.services.worker;
+    expect(service.healthcheck.test).toEqual(['CMD-SHELL', 'test -f /tmp/ready && echo $$HOME']);
+    expect(yaml12.services.app.depends_on.worker).toEqual({ condition: 'service_healthy' });
+    expect(service.volumes).toEqual(['worker-data:/var/lib/worker']);
+    expect(yaml12.volumes).toHaveProperty('worker-data');
+  });
+
+  it('without a health check the app does not wait for it (as before)', () => {
+    expect(compose({ extraServices: [MAILPIT] }).yaml12.services.app.depends_on.mail).toBeUndefined();
+  });
+});
+
 describe('extraServices: rendering', () => {
   const full = {
     name: 'worker',
@@ -211,6 +233,16 @@ describe('extraServices: validation', () => {
     ['a port above 65535', { port: 70000 }, 'extraServices.0.port'],
     ['a port that is not whole', { port: 80.5 }, 'extraServices.0.port'],
     ['an unknown key', { ports: ['8080:8080'] }, 'extraServices.0.ports'],
+  ])('rejects %s', (_what, extra, path) => {
+    expect(field(problemsOf({ extraServices: [{ name: 'worker', image: 'busybox:1.37', ...extra }] }))).toEqual([path]);
+  });
+
+  it.each([
+    ['a health check not in Compose\'s test form', { healthcheck: ['wget', '-q', 'http://x'] }, 'extraServices.0.healthcheck'],
+    ['a CMD-SHELL health check of two commands', { healthcheck: ['CMD-SHELL', 'a', 'b'] }, 'extraServices.0.healthcheck'],
+    ['a volume without a target', { volume: { name: 'data' } }, 'extraServices.0.volume.target'],
+    ['a relative volume target', { volume: { name: 'data', target: 'data' } }, 'extraServices.0.volume.target'],
+    ['a volume target with ":"', { volume: { name: 'data', target: '/data:ro' } }, 'extraServices.0.volume.target'],
   ])('rejects %s', (_what, extra, path) => {
     expect(field(problemsOf({ extraServices: [{ name: 'worker', image: 'busybox:1.37', ...extra }] }))).toEqual([path]);
   });

@@ -38,7 +38,8 @@ describe('schema/stack.schema.json', () => {
   it('describes the input shape: nothing is required, not even projectName', () => {
     expect(schema['required']).toBeUndefined();
     // Except inside a list item, which no other layer completes: an extra service needs
-    // its name and image. Everything else has a default or is optional.
+    // its name and image (and a volume its name and target). Everything else has a default
+    // or is optional.
     const required: string[] = [];
     const walk = (node: unknown, path: string): void => {
       if (!node || typeof node !== 'object') return;
@@ -48,7 +49,7 @@ describe('schema/stack.schema.json', () => {
       }
     };
     walk(schema, '');
-    expect(required).toEqual(['properties.extraServices.items: ["name","image"]']);
+    expect(required.sort()).toEqual(['properties.extraServices.items.properties.volume: ["name","target"]', 'properties.extraServices.items: ["name","image"]'].sort());
     const props = schema['properties'] as Record<string, Record<string, unknown>>;
     // Every top-level field of the spec, in the order schema/stack.ts declares them.
     expect(Object.keys(props)).toEqual(Object.keys(StackSpecObject.shape));
