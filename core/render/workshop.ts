@@ -126,8 +126,9 @@ export function deriveWorkshop(m: Omit<StackModel, 'workshop'>): WorkshopModel {
   step('images-after', `docker images ${w(names.tryoutImage)}`, { noLine: [[names.tryoutImage, names.tryoutTag]] });
 
   // 3. Redis in the background: run -d --name, exec, logs -f.
-  step('redis-run', `docker run -d --name ${w(names.redis)} ${w(redisImage)} redis-server`, { match: hex64 });
-  step('redis-ping', `docker exec ${w(names.redis)} redis-cli ping`, { stdoutIs: 'PONG', retries: 10 });
+  // redis-server and redis-cli, or valkey-server and valkey-cli when Valkey replaces Redis.
+  step('redis-run', `docker run -d --name ${w(names.redis)} ${w(redisImage)} ${w(m.redis.command?.[0] ?? 'redis-server')}`, { match: hex64 });
+  step('redis-ping', `docker exec ${w(names.redis)} ${w(m.redis.cli)} ping`, { stdoutIs: 'PONG', retries: 10 });
   show({ id: 'logs', interactive: true, text: `docker logs -f ${w(names.redis)}\n${say('# Ctrl+C stops following (the container keeps running)', '# Ctrl+C로 따라가기를 멈춥니다 (컨테이너는 계속 실행됨)')}` });
   step('logs', `docker logs ${w(names.redis)}`, { output: ['Ready to accept connections'] });
 

@@ -2,8 +2,19 @@
 // as the official image's redis user (999) with a read-only root, checks passwords through
 // an ACL file that holds only their SHA-256 (the app's user may not administer the server;
 // the admin user may), and keeps its data on a named volume.
+import { parseImageReference, repositoryBaseName } from '../../schema/image-ref.ts';
 import type { ServiceModel, ServiceModule, SecretModel, SpecView } from '../types.ts';
 import { REDIS_PORT, type RedisSpec } from './schema.ts';
+
+/**
+ * Valkey can replace Redis (redis.image: valkey/valkey:...): its images name the server and
+ * the client valkey-server and valkey-cli (not every build has the redis-* names).
+ */
+export function redisPrograms(image: string): { server: string; cli: string } {
+  const parsed = parseImageReference(image);
+  const valkey = parsed.ok && repositoryBaseName(parsed.ref) === 'valkey';
+  return valkey ? { server: 'valkey-server', cli: 'valkey-cli' } : { server: 'redis-server', cli: 'redis-cli' };
+}
 
 export interface RedisModel extends ServiceModel {
   module: 'redis';
@@ -13,9 +24,12 @@ export interface RedisModel extends ServiceModel {
   persistence: RedisSpec['persistence'];
   /** The admin user's password, mounted in the local stack only (an admin shell). */
   adminSecret: string;
+  /** Its command-line client: redis-cli, or valkey-cli for a Valkey image. */
+  cli: string;
 }
 
-const PERSISTENCE: Record<RedisSpec['persistence'], string[]> = {
+/** The server's options for each persistence mode (Redis's and Valkey's are the same). */
+export const PERSISTENCE: Record<RedisSpec['persistence'], string[]> = {
   aof: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
   rdb: ['--appendonly', 'no', '--save', '60 1'],
   none: ['--appendonly', 'no', '--save', ''],
@@ -24,29 +38,38 @@ const PERSISTENCE: Record<RedisSpec['persistence'], string[]> = {
 /** Memory and process limits in the local stack (the deploy targets' are in `deploy`). */
 export const REDIS_LIMITS = { mem_limit: '256m', pids_limit: 64 } as const;
 
-function secrets(spec: RedisSpec): SecretModel[] {
+/**
+ * The passwords of a Redis-compatible server (Redis, Valkey) and the ACL file derived from
+ * them: `<name>_password` (the app's default user), `<name>_admin_password`, `<name>_acl`.
+ */
+export function aclSecrets(name: string, appPermissions: string): SecretModel[] {
   return [
-    { name: 'redis_password', file: 'secrets/redis_password', source: { kind: 'random' } },
+    { name: `${name}_password`, file: `secrets/${name}_password`, source: { kind: 'random' } },
     // The admin's password stays on the machine that generated the project (an admin shell in
     // the local stack); deploy targets get only the ACL that holds its hash.
-    { name: 'redis_admin_password', file: 'secrets/redis_admin_password', source: { kind: 'random' }, localOnly: true },
+    { name: `${name}_admin_password`, file: `secrets/${name}_admin_password`, source: { kind: 'random' }, localOnly: true },
     {
-      name: 'redis_acl',
-      file: 'secrets/redis.acl',
+      name: `${name}_acl`,
+      file: `secrets/${name}.acl`,
       source: {
         kind: 'redis-acl',
         users: [
-          // The app connects as the default user (REDIS_URL needs no user name), with only what an app needs.
-          { name: 'default', from: 'redis_password', permissions: spec.appPermissions },
-          { name: 'admin', from: 'redis_admin_password', permissions: '~* &* +@all' },
+          // The app connects as the default user (its URL needs no user name), with only what an app needs.
+          { name: 'default', from: `${name}_password`, permissions: appPermissions },
+          { name: 'admin', from: `${name}_admin_password`, permissions: '~* &* +@all' },
         ],
       },
     },
   ];
 }
 
+function secrets(spec: RedisSpec): SecretModel[] {
+  return aclSecrets('redis', spec.appPermissions);
+}
+
 export function deriveRedis(spec: RedisSpec): RedisModel {
-  const command = ['redis-server', '--aclfile', '/run/secrets/redis_acl', '--dir', '/data', ...PERSISTENCE[spec.persistence]];
+  const programs = redisPrograms(spec.image);
+  const command = [programs.server, '--aclfile', '/run/secrets/redis_acl', '--dir', '/data', ...PERSISTENCE[spec.persistence]];
   return {
     module: 'redis',
     label: 'Redis',
@@ -64,7 +87,7 @@ export function deriveRedis(spec: RedisSpec): RedisModel {
     port: REDIS_PORT,
     expose: false,
     healthcheck: {
-      test: ['CMD-SHELL', 'REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning ping | grep -q PONG'],
+      test: ['CMD-SHELL', `REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" ${programs.cli} --no-auth-warning ping | grep -q PONG`],
       startPeriod: '10s',
     },
     // Writes only to /data (the volume) and /tmp; runs as its own uid, so needs no capability.
@@ -93,6 +116,7 @@ export function deriveRedis(spec: RedisSpec): RedisModel {
     volume: spec.volume,
     persistence: spec.persistence,
     adminSecret: 'redis_admin_password',
+    cli: programs.cli,
   };
 }
 
