@@ -1,7 +1,7 @@
 // The command-line options, one table for the bin, the Yeoman generator and the
 // prompts. Each answer option maps to one key path of the StackSpec.
 import { LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
-import { DATABASE_KINDS } from '../services/index.ts';
+import { CATALOG_KINDS, DATABASE_KINDS } from '../services/index.ts';
 import { aliasesText, REGISTRY_TARGETS, splitTargets, TARGET_ALIASES, TARGET_FLAGS } from '../schema/registry.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS, splitDeployTargets } from '../schema/deploy.ts';
 
@@ -34,6 +34,7 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
   { flag: 'build-script', path: ['app', 'buildScript'], kind: 'string', description: 'npm script that builds the app, run in a build stage (default: none)' },
   { flag: 'redis-image', path: ['redis', 'image'], kind: 'string', description: 'Redis image, pinned (default: redis:7-bookworm)', prompt: 'Redis image (pinned tag or digest)' },
   { flag: 'database', path: ['database', 'kind'], kind: 'string', choices: DATABASE_KINDS, description: 'database service (default: none)', prompt: 'Database' },
+  { flag: 'services', path: ['services'], kind: 'list', choices: CATALOG_KINDS, parse: splitTargets, description: 'services of the catalog next to the app and Redis, comma-separated, each with its defaults (none for no service; options per service: an --answers file; default: none)', prompt: 'Services besides Redis' },
   { flag: 'registry', path: ['registries', 'targets'], kind: 'list', choices: REGISTRY_TARGETS, parse: splitTargets, description: `registries to write push scripts and CI workflows for, comma-separated (${aliasesText((alias, id) => `${alias} means ${id}; `, '')}none for no registry; default: none)`, prompt: 'Registries to push the app image to' },
   { flag: 'lang', path: ['lang'], kind: 'string', choices: LANGUAGES, description: 'language of the generated docs (default: en)', prompt: 'Language of the generated docs' },
   // Registry defaults baked into scripts/push-*.sh and the publish workflows (environment variables override them).

@@ -101,6 +101,8 @@ export function zodProblems(error: z.ZodError, layers: readonly Layer[], merged:
     let field = path.length ? path.join('.') : '(root)';
     let rule = issue.message;
     let value: unknown = 'input' in issue ? issue.input : getPath(merged, path);
+    // A list entry of an unknown kind (spec.services): the kind, not the whole entry.
+    if (issue.code === 'invalid_union' && 'discriminator' in issue && isPlainObject(value)) value = value[String(issue.discriminator)];
     // Where the value came from: for unknown keys, the layer that set the (first) key,
     // so an unknown top-level key still names its file.
     let sourcePath: (string | number)[] = path;

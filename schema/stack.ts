@@ -3,7 +3,8 @@
 import * as z from 'zod';
 import { databaseSpec } from '../services/database/schema.ts';
 import { extraServicesSpec } from '../services/extra/schema.ts';
-import { DATABASE_KINDS, RESERVED_SERVICE_NAMES } from '../services/index.ts';
+import { servicesSpec } from '../services/catalog/schema.ts';
+import { CATALOG_KINDS, CATALOG_MODULES, DATABASE_KINDS, RESERVED_SERVICE_NAMES } from '../services/index.ts';
 import { REDIS_PORT, RedisSpec } from '../services/redis/schema.ts';
 import { DEFAULT_NODE_IMAGE, LANGUAGES, PACKAGE_MANAGERS } from './defaults.ts';
 import { CommandArg, NAME_RULE, PinnedImage, port, resourceName, whenClean } from './fields.ts';
@@ -21,6 +22,8 @@ export { RESERVED_SERVICE_NAMES } from '../services/index.ts';
 
 export const DatabaseSpec = databaseSpec(DATABASE_KINDS);
 export const ExtraServicesSpec = extraServicesSpec(RESERVED_SERVICE_NAMES);
+/** The catalog's services (services/index.ts CATALOG_MODULES): one entry per kind, each its module's schema. */
+export const ServicesSpec = servicesSpec(CATALOG_MODULES.map((m) => m.schema), CATALOG_KINDS);
 
 export const ProjectName = z
   .string({ error: 'the project name must be a string' })
@@ -100,6 +103,8 @@ export const StackSpecObject = z.strictObject({
   registries: RegistriesSpec.prefault({}),
   /** Deploy targets and their generation-time defaults (schema/deploy.ts). */
   deploy: DeploySpec.prefault({}),
+  /** The catalog's services (--services): { kind, ...options } each, or just the kind (services/<kind>/schema.ts). */
+  services: ServicesSpec.default([]).meta({ description: `services of the catalog next to the app and Redis, each at most once: ${CATALOG_KINDS.join(', ')}; an entry is { kind, ...its options } or just the kind's name (default: none)` }),
   /** More services on the backend network (workers, mail catchers, ...): see ExtraServiceSpec. */
   extraServices: ExtraServicesSpec.default([]).meta({ description: 'more services next to the app and Redis (workers, mail catchers, ...); names must not be app, redis or db (default: none)' }),
   /** A workshop kit: WORKSHOP.md (the lesson, in `lang`) and scripts/offline-load.sh (core/render/workshop.ts). */
@@ -153,7 +158,55 @@ export const StackSpec = StackSpecObject.superRefine((spec, ctx) => {
       message: `the container port must not be ${REDIS_PORT} with the ecs deploy target: the Redis sidecar listens on ${REDIS_PORT} in the same task (one network namespace); choose another port, or deploy.ecs.redis: elasticache`,
     });
   }
-}, whenClean(['app', 'port'], ['deploy', 'targets'], ['deploy', 'ecs']));
+}, whenClean(['app', 'port'], ['deploy', 'targets'], ['deploy', 'ecs'])).superRefine((spec, ctx) => {
+  // The cloud targets run the app and Redis only: a catalog service there is the cloud's
+  // managed one (its module names it), not a container next to the app.
+  const clouds = [
+    { target: 'ecs', label: 'Amazon ECS', managed: (m: (typeof CATALOG_MODULES)[number]) => m.managed.ecs },
+    { target: 'aca', label: 'Azure Container Apps', managed: (m: (typeof CATALOG_MODULES)[number]) => m.managed.aca },
+  ] as const;
+  for (const cloud of clouds) {
+    if (!spec.deploy.targets.includes(cloud.target)) continue;
+    spec.services.forEach((service, i) => {
+      const module = CATALOG_MODULES.find((m) => m.id === service.kind);
+      if (!module) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'kind'],
+        input: service.kind,
+        message: `the ${cloud.target} deploy target does not run ${module.label} next to the app: use ${cloud.managed(module)} there (leave ${service.kind} out of --services, or ${cloud.target} out of --deploy)`,
+      });
+    });
+  }
+}, whenClean(['services'], ['deploy', 'targets'])).superRefine((spec, ctx) => {
+  // An extra service cannot take a catalog service's name (its Compose service and host name).
+  const chosen = new Set(spec.services.map((x) => x.kind));
+  spec.extraServices.forEach((x, i) => {
+    if (chosen.has(x.name)) {
+      ctx.addIssue({ code: 'custom', path: ['extraServices', i, 'name'], input: x.name, message: `the service name must not be ${x.name}: services (--services) runs ${x.name} itself` });
+    }
+  });
+}, whenClean(['services'], ['extraServices'])).superRefine((spec, ctx) => {
+  // Every named volume belongs to one service: Redis, the database, the catalog's, the extras'.
+  const volumes: Array<[path: (string | number)[], name: string]> = [[['redis', 'volume'], spec.redis.volume]];
+  if (spec.database.kind !== 'none') volumes.push([['database', 'volume'], spec.database.volume]);
+  spec.services.forEach((x, i) => {
+    const volume = (x as { volume?: unknown }).volume;
+    if (typeof volume === 'string') volumes.push([['services', i, 'volume'], volume]);
+  });
+  spec.extraServices.forEach((x, i) => {
+    if (x.volume) volumes.push([['extraServices', i, 'volume', 'name'], x.volume.name]);
+  });
+  const seen = new Map<string, string>();
+  for (const [path, name] of volumes) {
+    const first = seen.get(name);
+    // The database against Redis has its own rule above.
+    if (first !== undefined && !(path[0] === 'database' && first === 'redis.volume')) {
+      ctx.addIssue({ code: 'custom', path, input: name, message: `the volume ${name} is already ${first}'s: each service needs its own volume` });
+    }
+    if (first === undefined) seen.set(name, path.join('.'));
+  }
+}, whenClean(['redis', 'volume'], ['database'], ['services'], ['extraServices']));
 
 export type StackSpec = z.output<typeof StackSpec>;
 export type StackSpecInput = z.input<typeof StackSpec>;

@@ -13,7 +13,7 @@ import { PinnedImage, resourceName } from '../../schema/fields.ts';
 export const DEFAULT_REDIS_APP_PERMISSIONS = '~* &* +@all -@dangerous +info +keys +sort +sort_ro +flushdb';
 const ACL_RULE = /^(?:~\S+|%R?W?~\S+|&\S+|allkeys|allchannels|resetkeys|resetchannels|allcommands|nocommands|[+-]@?[a-z_-]+(?:\|[a-z_-]+)?)$/;
 
-const RedisPermissions = z
+export const RedisPermissions = z
   .string({ error: 'the Redis permissions must be a string of ACL rules' })
   .max(1000, { error: 'the Redis permissions must be at most 1000 characters' })
   .refine((v) => v.trim() !== '' && v.trim().split(/\s+/).every((rule) => ACL_RULE.test(rule)), {

@@ -401,6 +401,20 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       },
     },
   ],
+  services: [
+    {
+      args: ['--services', 'valkey,nats'],
+      check: (dir: string) => {
+        const doc = compose(dir);
+        expect(Object.keys(doc.services).sort()).toEqual(['app', 'nats', 'redis', 'valkey']);
+        expect(doc.services.app.depends_on.valkey).toEqual({ condition: 'service_healthy' });
+        expect(doc.services.app.depends_on.nats).toEqual({ condition: 'service_started' });
+        expect(doc.services.app.environment.VALKEY_URL).toBe('redis://valkey:6379');
+        expect((answers(dir)['services'] as Array<{ kind: string }>).map((x) => x.kind)).toEqual(['valkey', 'nats']);
+      },
+    },
+    { args: ['--services', 'memcached'], check: (dir: string) => expect(compose(dir).services.memcached.image).toBe('memcached:1.6-trixie') },
+  ],
   lang: [
     {
       args: ['--lang', 'ko'],

@@ -26,6 +26,7 @@ import { renderAppFiles } from '../../core/render/files.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { applyPlan } from '../../core/write.ts';
 import { DEPLOY_TARGETS, FARGATE_SIZES, KUBERNETES_FLAVOURS, splitDeployTargets } from '../../schema/deploy.ts';
+import { CATALOG_KINDS } from '../../services/index.ts';
 import { REGISTRY_TARGETS } from '../../schema/registry.ts';
 import { ensureBuilt, filesOf, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
 import { runWithFakes, type ScriptRun } from './helpers/fake-bin.ts';
@@ -264,6 +265,19 @@ describe('Kubernetes: every object valid against the API schemas, per flavour', 
     const kustomization = parseYaml(files.find((x) => x.path === 'deploy/kubernetes/base/kustomization.yaml')!.content) as Obj;
     expect(kustomization['resources'].sort()).toEqual(base.map((f) => f.path.split('/').pop()).sort());
     expect(kustomization['namespace']).toBe('shop');
+  });
+
+  it.each([...KUBERNETES_FLAVOURS])('%s with every catalog service: valid objects; a PersistentVolumeClaim only where a service keeps data; conf.d files mounted alone', (flavour) => {
+    const m = model({ deploy: { targets: ['kubernetes'], kubernetes: { flavour } }, services: [...CATALOG_KINDS] });
+    for (const f of kbase(m)) validateKube(f.object, f.path);
+    for (const o of built(m)) validateKube(o, `${flavour} overlay: ${o['kind']}/${o['metadata'].name}`);
+    const sets = new Map(kbase(m).filter((f) => f.object['kind'] === 'StatefulSet').map((f) => [f.object['metadata'].name as string, f.object]));
+    expect([...sets.keys()].sort()).toEqual(['redis', ...CATALOG_KINDS].sort());
+    for (const kind of ['memcached', 'mailpit']) expect(sets.get(kind)!['spec'].volumeClaimTemplates, kind).toBeUndefined();
+    for (const kind of ['valkey', 'rabbitmq', 'nats', 'minio', 'meilisearch', 'mongodb']) expect(sets.get(kind)!['spec'].volumeClaimTemplates, kind).toHaveLength(1);
+    const rabbit = sets.get('rabbitmq')!['spec'].template.spec.containers[0];
+    expect(rabbit.volumeMounts).toContainEqual({ name: 'secrets', mountPath: '/etc/rabbitmq/conf.d/90-wpsn-credentials.conf', subPath: 'rabbitmq_conf', readOnly: true });
+    for (const [name, set] of sets) expect(set['spec'].template.spec.securityContext.runAsNonRoot, name).toBe(true);
   });
 
   it('targeted: probes on the health path, non-root, read-only root, resources, the Secret mounted as files', () => {
@@ -549,6 +563,23 @@ describe('Docker Swarm: the stack', () => {
     const bare = spawnSync('docker', args, { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir }, encoding: 'utf8' });
     expect(bare.status).not.toBe(0);
     expect(bare.stderr).toMatch(/APP_IMAGE|STACK_NAME|SECRETS_VERSION/);
+  });
+
+  it(`docker ${haveStackConfig ? 'stack config' : 'compose config'} accepts it with every catalog service (volume-less ones without a volume, NATS without a health check)`, () => {
+    const dir = project({ deploy: { targets: ['swarm'] }, services: [...CATALOG_KINDS] });
+    const args = haveStackConfig ? ['stack', 'config', '--compose-file', 'deploy/swarm/stack.yml'] : ['compose', '-f', 'deploy/swarm/stack.yml', 'config'];
+    const r = spawnSync('docker', args, { cwd: dir, env: stackEnv, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const stack = yamlOf(dir, 'deploy/swarm/stack.yml');
+    expect(Object.keys(stack['services']).sort()).toEqual(['app', 'redis', ...CATALOG_KINDS].sort());
+    expect(stack['services'].app.depends_on).toEqual(['redis', ...CATALOG_KINDS]);
+    expect(stack['services'].memcached.volumes).toBeUndefined();
+    expect(stack['services'].nats.healthcheck).toBeUndefined();
+    expect(stack['services'].nats.stop_signal).toBe('SIGINT');
+    expect(stack['services'].rabbitmq.secrets).toEqual([{ source: 'rabbitmq_conf', target: '/etc/rabbitmq/conf.d/90-wpsn-credentials.conf', mode: 0o444 }]);
+    expect(Object.keys(stack['volumes']).sort()).toEqual(['meilisearch-data', 'minio-data', 'mongodb-data', 'nats-data', 'rabbitmq-data', 'redis-data', 'valkey-data']);
+    // Passwords only this machine uses (admin shells, the Mailpit UI login) are never deployed.
+    expect(Object.keys(stack['secrets'])).not.toContain('valkey_admin_password');
   });
 
   it('is in the form docker stack deploy takes: no build or container_name, list depends_on, deploy settings', () => {

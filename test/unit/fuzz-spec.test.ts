@@ -32,7 +32,7 @@ import { planSecrets } from '../../core/secrets.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { isProjectPath } from '../../core/state.ts';
 import { LANGUAGES, PACKAGE_MANAGERS, REDIS_PERSISTENCE } from '../../schema/defaults.ts';
-import { DATABASE_KINDS } from '../../services/index.ts';
+import { CATALOG_KINDS, DATABASE_KINDS } from '../../services/index.ts';
 import {
   ACA_CPUS,
   ACA_REDIS_STORAGE,
@@ -241,6 +241,12 @@ const specInput = fc
     networks: optional(fc.tuple(networkName, networkName).filter(([a, b]) => a !== b).map(([frontend, backend]) => ({ frontend, backend }))),
     registries: optional(registries),
     deploy: optional(deploy),
+    // The catalog: kinds once each, as the shorthand or an entry with an option every kind has.
+    services: optional(
+      fc
+        .uniqueArray(fc.constantFrom(...CATALOG_KINDS), { maxLength: 3 })
+        .chain((kinds) => fc.tuple(...kinds.map((kind) => fc.oneof(fc.constant<unknown>(kind), fc.constant<unknown>({ kind }), fc.constant<unknown>({ kind, hardening: { memLimit: '512m' } }))))),
+    ),
     extraServices: optional(
       fc.uniqueArray(extraService, { maxLength: 3, selector: (x) => x.name }).map((list) => list.filter((x) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(x.name))),
     ),
@@ -474,7 +480,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
   it('the arbitrary covers every field of the spec, registries and deploy targets included', () => {
     // A new field in schema/ without a generator here fails this test: the fuzz must grow with the spec.
     const covered: Record<string, readonly string[]> = {
-      '': ['$schema', 'projectName', 'lang', 'app', 'redis', 'database', 'networks', 'registries', 'deploy', 'extraServices', 'workshop'],
+      '': ['$schema', 'projectName', 'lang', 'app', 'redis', 'database', 'networks', 'registries', 'deploy', 'services', 'extraServices', 'workshop'],
       app: ['runtime', 'packageManager', 'baseImage', 'port', 'hostPort', 'bind', 'allowPrivilegedPort', 'command', 'healthPath', 'buildScript'],
       redis: ['image', 'appPermissions', 'persistence', 'volume'],
       database: ['kind', 'image', 'volume', 'name', 'user'],
@@ -578,7 +584,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
         expect(Object.keys(compose['networks']).sort()).toEqual([spec.networks.frontend, spec.networks.backend].sort());
         expect(Object.keys(compose['volumes'])).toContain(spec.redis.volume);
         const services = compose['services'] as Obj;
-        expect(Object.keys(services).sort()).toEqual(['app', 'redis', ...(spec.database.kind === 'none' ? [] : ['db']), ...spec.extraServices.map((x) => x.name)].sort());
+        expect(Object.keys(services).sort()).toEqual(['app', 'redis', ...(spec.database.kind === 'none' ? [] : ['db']), ...spec.services.map((x) => x.kind), ...spec.extraServices.map((x) => x.name)].sort());
         expect(services['app'].ports).toHaveLength(1);
         expect(services['app'].ports[0]).toMatch(new RegExp(`:${spec.app.hostPort}:${spec.app.port}$`));
         for (const [name, service] of Object.entries(services)) {

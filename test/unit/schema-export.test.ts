@@ -8,6 +8,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { resolveSpec } from '../../core/spec.ts';
 import { StackSpecObject } from '../../schema/stack.ts';
+import { CATALOG_KINDS } from '../../services/index.ts';
 import { exportSchema, SCHEMA_ID, SCHEMA_PATH } from '../../scripts/export-schema.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,8 +39,8 @@ describe('schema/stack.schema.json', () => {
   it('describes the input shape: nothing is required, not even projectName', () => {
     expect(schema['required']).toBeUndefined();
     // Except inside a list item, which no other layer completes: an extra service needs
-    // its name and image (and a volume its name and target). Everything else has a default
-    // or is optional.
+    // its name and image (and a volume its name and target), a catalog service its kind.
+    // Everything else has a default or is optional.
     const required: string[] = [];
     const walk = (node: unknown, path: string): void => {
       if (!node || typeof node !== 'object') return;
@@ -49,7 +50,13 @@ describe('schema/stack.schema.json', () => {
       }
     };
     walk(schema, '');
-    expect(required.sort()).toEqual(['properties.extraServices.items.properties.volume: ["name","target"]', 'properties.extraServices.items: ["name","image"]'].sort());
+    expect(required.sort()).toEqual(
+      [
+        ...CATALOG_KINDS.map((_, i) => `properties.services.items.oneOf.${i}: ["kind"]`),
+        'properties.extraServices.items.properties.volume: ["name","target"]',
+        'properties.extraServices.items: ["name","image"]',
+      ].sort(),
+    );
     const props = schema['properties'] as Record<string, Record<string, unknown>>;
     // Every top-level field of the spec, in the order schema/stack.ts declares them.
     expect(Object.keys(props)).toEqual(Object.keys(StackSpecObject.shape));

@@ -62,7 +62,7 @@ function newestSourceMtime(): number {
       else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
-  for (const dir of ['schema', 'core', 'generators', 'bin']) walk(join(REPO_ROOT, dir));
+  for (const dir of ['schema', 'core', 'generators', 'bin', 'services', 'targets']) walk(join(REPO_ROOT, dir));
   return newest;
 }
 
