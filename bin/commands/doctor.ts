@@ -82,6 +82,8 @@ export interface Catalogue {
   portDeniedFix(p: { suggest: number }): string;
   portNoAddress(p: { address: string; port: number }): string;
   portNoAddressFix(): string;
+  uiPortBusy(p: { address: string; port: number; what: string; holder: string }): string;
+  uiPortFix(p: { service: string; port: number }): string;
   tryPortBusy(p: { address: string; port: number }): string;
   tryPortFix(p: { port: number }): string;
   diskOk(p: { free: string; path: string; need: string }): string;
@@ -164,6 +166,8 @@ const en: Catalogue = {
   portDeniedFix: (p) => `use a port from 1024 up: wpsn-docker --yes --host-port ${p.suggest}`,
   portNoAddress: (p) => `${p.address} is not an address of this machine, so ${p.address}:${p.port} cannot be published`,
   portNoAddressFix: () => 'bind to an address this machine has: wpsn-docker --yes --bind 127.0.0.1',
+  uiPortBusy: (p) => `${p.address}:${p.port} (${p.what}) is in use by ${p.holder}`,
+  uiPortFix: (p) => `free port ${p.port}, or give ${p.service} another uiHostPort in an answers file (services: [{ kind: ${p.service}, ui: true, uiHostPort: PORT }]) and re-run wpsn-docker --yes --answers FILE`,
   tryPortBusy: (p) => `${p.address}:${p.port} (the lesson's -p step) is in use`,
   tryPortFix: (p) => `free port ${p.port} before step 4 of WORKSHOP.md, or change the port in that step`,
   diskOk: (p) => `${p.free} free under ${p.path}; about ${p.need} needed`,
@@ -246,6 +250,8 @@ const ko: Catalogue = {
   portDeniedFix: (p) => `1024 이상의 포트를 쓰세요: wpsn-docker --yes --host-port ${p.suggest}`,
   portNoAddress: (p) => `${p.address}은(는) 이 컴퓨터의 주소가 아니라서 ${p.address}:${p.port}에 공개할 수 없습니다`,
   portNoAddressFix: () => '이 컴퓨터에 있는 주소에 바인딩하세요: wpsn-docker --yes --bind 127.0.0.1',
+  uiPortBusy: (p) => `${p.address}:${p.port} (${p.what}) 포트를 ${p.holder}이(가) 쓰고 있습니다`,
+  uiPortFix: (p) => `${p.port} 포트를 비우거나, answers 파일에서 ${p.service}에 다른 uiHostPort를 주고(services: [{ kind: ${p.service}, ui: true, uiHostPort: PORT }]) wpsn-docker --yes --answers FILE 을 다시 실행하세요`,
   tryPortBusy: (p) => `${p.address}:${p.port} 포트(실습의 -p 단계)를 누군가 쓰고 있습니다`,
   tryPortFix: (p) => `WORKSHOP.md 4단계 전에 ${p.port} 포트를 비우거나, 그 단계의 포트를 바꾸세요`,
   diskOk: (p) => `${p.path}에 ${p.free} 남음, 약 ${p.need} 필요`,
@@ -591,6 +597,18 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   };
   await portCheck(m.app.hostPort, false);
   if (m.workshop) await portCheck(m.workshop.tryPort, true);
+  // A development UI a service publishes (services[].ui): its own address and port.
+  for (const service of m.services) {
+    for (const p of service.publish ?? []) {
+      const state = await tryListen(p.address, p.hostPort);
+      const holder = state === 'EADDRINUSE' && engine ? await publisherOf(engine.docker, p.hostPort).catch(() => undefined) : undefined;
+      if (state === 'free' || holder?.project === m.projectName) {
+        add({ id: 'ports', status: 'ok', detail: holder ? t.portOurs({ address: p.address, port: p.hostPort, container: holder.name }) : t.portFree({ address: p.address, port: p.hostPort }) });
+      } else {
+        add({ id: 'ports', status: 'fail', detail: t.uiPortBusy({ address: p.address, port: p.hostPort, what: p.what, holder: holder?.name ?? state }), fix: t.uiPortFix({ service: service.service, port: p.hostPort }) });
+      }
+    }
+  }
 
   // Images: the base image, Redis, the database and extra services; the app image built or not.
   const required = [m.app.baseImage, ...m.services.map((x) => x.image)];

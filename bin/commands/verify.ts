@@ -1,7 +1,7 @@
 // wpsn-docker verify: is the running stack of this project up and healthy?
 // Asks the Docker Engine directly (dockerode, loaded only here), finds the project's
 // containers by their Compose labels, prints what it sees, and exits
-//   0  every expected service (app, redis, db when chosen) runs and is healthy
+//   0  every expected service (app, redis, and every other service chosen) runs and is healthy
 //   1  one or more are not (one line each saying why)
 //   2  no engine answers, not a generated project, or a usage error.
 import { existsSync, readFileSync } from 'node:fs';
@@ -42,7 +42,8 @@ Options:
                            { ok, project, engine, expected, services[], reasons[] }
   -h, --help               show this help
 
-Expected services: app and redis, and db when the project has a database.
+Expected services: app and every service of the stack (redis; db when the project has a
+database; the catalog's services chosen with --services; extra services).
 A service passes when each of its containers is running and healthy (or running with
 no healthcheck at all, as "docker compose up --wait" counts it).
 
@@ -139,7 +140,8 @@ export function readProject(dirArg: string, env: NodeJS.ProcessEnv, nameFlag?: s
     try {
       const spec = resolveSpec([{ source: YO_RC, values: answers }], { dirName: basename(dir) });
       const model = deriveModel(spec, { sampleApp });
-      expected = [model.app.service, model.redis.service, ...(model.database ? [model.database.service] : [])];
+      // The app and every service of the stack (services/index.ts: Redis, the database, the catalog's, the extras).
+      expected = [model.app.service, ...model.services.map((x) => x.service)];
       answersName = spec.projectName;
     } catch (error) {
       if (error instanceof InputError) throw new VerifyUsageError(`the answers in ${join(dir, YO_RC)} are not valid: ${error.message}`);

@@ -67,6 +67,13 @@ describe('readProject', () => {
     expect(readProject(withDb, {})).toMatchObject({ name: 'dotenv', nameSource: '.env' });
   });
 
+  it('expects every service of the stack: the catalog\'s (--services) and the extras too, in docker-compose.yml\'s order', () => {
+    const dir = project({
+      '.yo-rc.json': yoRc({ projectName: 'demo', database: { kind: 'mariadb' }, services: ['nats', 'valkey'], extraServices: [{ name: 'worker', image: 'busybox:1.37' }] }),
+    });
+    expect(readProject(dir, {}).expected).toEqual(['app', 'redis', 'db', 'valkey', 'nats', 'worker']);
+  });
+
   it('falls back to the compose file alone, and refuses a directory that is not a project', () => {
     const composeOnly = project({ 'docker-compose.yml': 'name: solo\nservices:\n  web: {}\n  cache: {}\n' });
     expect(readProject(composeOnly, {})).toMatchObject({ name: 'solo', expected: ['web', 'cache'] });
