@@ -84,7 +84,9 @@ export async function runCompanion(
   // Readable by the container's uid 1000 (mkdtemp makes it 0700).
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'client.mjs'), options.script, { mode: 0o644 });
-  const args = ['run', '--rm', '--network', options.network ?? `${stack.project}_backend`, '--read-only', '--cap-drop', 'ALL', '--user', '1000:1000'];
+  // Named, so that a script that hangs is removed with its timeout (the CLI's exit alone leaves it running).
+  const name = `wpsn-companion-${randomBytes(6).toString('hex')}`;
+  const args = ['run', '--rm', '--name', name, '--network', options.network ?? `${stack.project}_backend`, '--read-only', '--cap-drop', 'ALL', '--user', '1000:1000'];
   // Node finds /node_modules from /t/client.mjs (a folder above it).
   args.push('-v', `${dir}:/t:ro`, '-v', `${join(options.packages, 'node_modules')}:/node_modules:ro`);
   for (const s of facts.secrets) args.push('-v', `${s.file}:/run/secrets/${s.name}:ro`);
@@ -94,7 +96,9 @@ export async function runCompanion(
     args.push('-e', `${name}=${value}`);
   }
   args.push(DEFAULT_NODE_IMAGE, 'node', '/t/client.mjs', ...(options.args ?? []));
-  return run('docker', args, { timeoutMs: options.timeoutMs ?? 120_000 });
+  const r = await run('docker', args, { timeoutMs: options.timeoutMs ?? 120_000 });
+  if (r.timedOut) await run('docker', ['rm', '-f', name], { timeoutMs: 60_000 });
+  return r;
 }
 
 /** Runs the companion and returns its last output line parsed as JSON; throws with the whole run otherwise. */
