@@ -5,7 +5,7 @@
 // Compose gives them), and the checks that a service is not published, not reachable from
 // the frontend network or the host, and that no container shows a password.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,14 @@ export async function generateCatalogStack(name: string, services: readonly stri
   const env = composeEnv();
   const args = [BIN, dir, '--yes', '--project-name', project, '--host-port', String(hostPort)];
   // --services would replace an answers file's list (and the options of its entries).
-  if (!answers) args.push('--services', services.join(','));
+  const answersDir = answers ? mkdtempSync(join(tmpdir(), 'wpsnlive-answers-')) : undefined;
+  if (!answersDir) args.push('--services', services.join(','));
   else {
-    const file = join(mkdtempSync(join(tmpdir(), 'wpsnlive-answers-')), 'answers.json');
-    writeFileSync(file, JSON.stringify(answers));
-    args.push('--answers', file);
+    writeFileSync(join(answersDir, 'answers.json'), JSON.stringify(answers));
+    args.push('--answers', join(answersDir, 'answers.json'));
   }
   const r = await run(process.execPath, args, { env, timeoutMs: 60_000 });
+  if (answersDir) rmSync(answersDir, { recursive: true, force: true });
   if (r.code !== 0) throw new Error(`generating the stack failed:\n${describeRun(r)}`);
   const passwords = new Map<string, string>();
   for (const file of readdirSync(join(dir, 'secrets'))) {
@@ -98,6 +99,7 @@ export async function runCompanion(
   args.push(DEFAULT_NODE_IMAGE, 'node', '/t/client.mjs', ...(options.args ?? []));
   const r = await run('docker', args, { timeoutMs: options.timeoutMs ?? 120_000 });
   if (r.timedOut) await run('docker', ['rm', '-f', name], { timeoutMs: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
   return r;
 }
 
