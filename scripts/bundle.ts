@@ -101,7 +101,7 @@ function compiledTemplatesModule(templatesDir = join(ROOT, 'templates')): string
  */
 function requireBuiltins(code: string): string {
   let used = false;
-  const out = code.replace(/^import\s+(?:(\w+|\*\s+as\s+\w+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?(?:from\s+)?"([^"]+)";$/gm, (line, head: string | undefined, named: string | undefined, spec: string) => {
+  const out = code.replace(/^import\s+(?:([\w$]+|\*\s+as\s+[\w$]+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?(?:from\s+)?"([^"]+)";$/gm, (line, head: string | undefined, named: string | undefined, spec: string) => {
     if (!isBuiltin(spec) || spec === 'node:module' || spec === 'module') return line;
     used = true;
     const req = `__wpsnRequire(${JSON.stringify(spec)})`;
@@ -112,7 +112,7 @@ function requireBuiltins(code: string): string {
         .split(',')
         .map((n) => n.trim())
         .filter(Boolean)
-        .map((n) => n.replace(/^(\w+)\s+as\s+(\w+)$/, '$1: $2'));
+        .map((n) => n.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '$1: $2'));
       if (names.length) parts.push(`const { ${names.join(', ')} } = ${req};`);
     }
     if (!head && named === undefined) parts.push(`${req};`);
