@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
-import { conflictsOf } from '../core/plan.ts';
+import { conflictsOf, foreignConflictsOf } from '../core/plan.ts';
 import { dryRunReport } from '../core/diff.ts';
 import { carryOut, nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Planned } from '../core/project.ts';
 import { packageVersion } from '../core/templates.ts';
 import { registryNotices } from '../schema/registry.ts';
+import { appNotices } from '../core/detect/notices.ts';
 import { planLines } from './plan-lines.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
@@ -56,7 +57,8 @@ function usage(): string {
     rows.push([`${o.alias ? `-${o.alias}, ` : ''}--${o.flag}${o.kind === 'string' ? ' <file>' : ''}`, o.description]);
   }
   rows.push(['-h, --help', 'show this help'], ['--version', 'print the version']);
-  const width = Math.max(...rows.map(([a]) => a.length)) + 2;
+  // A long label (many choices) puts its description on the next line, in the same column.
+  const width = Math.min(Math.max(...rows.map(([a]) => a.length)), 30) + 2;
   const commands = Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(width - 2)}${text}`);
   return [
     'Usage: wpsn-docker [directory] [options]',
@@ -67,13 +69,14 @@ function usage(): string {
     'with --yes, or when standard input is not a terminal.',
     '',
     'Options:',
-    ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),
+    ...rows.map(([a, b]) => (a.length >= width ? `  ${a}\n  ${''.padEnd(width)}${b}` : `  ${a.padEnd(width)}${b}`)),
     '',
     'Commands (a directory with one of these names is written as a path, such as ./deploy):',
     ...commands,
     '',
     'Exit codes: 0 done (also when nothing changed), 2 invalid input or usage,',
-    '3 generated files you edited stand in the way of a --yes run (see --force).',
+    '3 generated files you edited, or files of yours that wpsn-docker did not write (Dockerfile,',
+    '  a Compose file), stand in the way of a --yes run (see --force).',
   ].join('\n');
 }
 
@@ -143,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
   const planned = plan();
   const { inputs, prepared } = planned;
   for (const notice of registryNotices(inputs.layers)) stderr(`wpsn-docker: ${notice}\n`);
+  for (const notice of appNotices(inputs.facts, prepared.spec, inputs.yoRc.state?.generated === undefined)) stderr(`wpsn-docker: ${notice}\n`);
   if (values['dry-run']) {
     // Nothing written, not even a stale temporary file removed: the diff of every file.
     const yoRc = nextYoRc(inputs, prepared);
@@ -152,21 +156,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const settle = ({ prepared: p }: Planned): void => {
     const conflicts = conflictsOf(p.plan);
-    if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
+    if (conflicts.length && !values['force']) throw new ConflictError(conflicts, foreignConflictsOf(p.plan));
     for (const entry of p.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
   };
   const done = carryOut(dir, planned, plan, settle);
-  report(dir, done.prepared.plan, done.yoRc.changed, done.cleaned);
+  report(dir, done.prepared.plan, done.prepared.model.composeFile, done.yoRc.changed, done.cleaned);
   return EXIT.ok;
 }
 
-function report(dir: string, plan: ReturnType<typeof preparePlan>['plan'], yoRcChanged: boolean, cleaned: readonly string[] = []): void {
+function report(dir: string, plan: ReturnType<typeof preparePlan>['plan'], composeFile: string, yoRcChanged: boolean, cleaned: readonly string[] = []): void {
   const entries = plan.entries;
   // Temporary files an interrupted run left behind (core/write.ts), removed before writing.
   const cleanedLines = cleaned.map((path) => `${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
   const lines = planLines(entries, yoRcChanged, cleanedLines, plan.modeFixes ?? []);
   stdout(`${lines.join('\n')}\n`);
-  if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
+  if (entries.some((e) => e.action === 'create' && e.path === composeFile)) {
     const cd = dir === '.' ? '' : `cd ${dir} && `;
     stdout(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)\n`);
   }

@@ -20,15 +20,29 @@ export class InputError extends Error {
   }
 }
 
-/** Edited files in a non-interactive run without --force: exit code 3. */
+/** Edited files, or files this tool did not write, in a non-interactive run without --force: exit code 3. */
 export class ConflictError extends Error {
   readonly files: string[];
-  constructor(files: string[]) {
-    super(
-      `these generated files were edited since they were generated, and were left as they are:\n` +
-        files.map((f) => `  - ${printable(f)}`).join('\n') +
-        `\nnothing was written. Keep your edits and re-run interactively to merge them, or pass --force to overwrite them.`,
-    );
+  constructor(files: string[], foreign: readonly string[] = []) {
+    const edited = files.filter((f) => !foreign.includes(f));
+    const own = foreign.filter((f) => files.includes(f));
+    const parts: string[] = [];
+    if (own.length) {
+      parts.push(
+        `these files are already here and were not written by wpsn-docker:\n` +
+          own.map((f) => `  - ${printable(f)}`).join('\n') +
+          `\nThey are left as they are. To use the generated ones, move yours aside first (git mv Dockerfile Dockerfile.mine), ` +
+          `re-run interactively to compare each file and choose, or pass --force to replace them (your version stays in git).`,
+      );
+    }
+    if (edited.length) {
+      parts.push(
+        `these generated files were edited since they were generated, and were left as they are:\n` +
+          edited.map((f) => `  - ${printable(f)}`).join('\n') +
+          `\nKeep your edits and re-run interactively to merge them, or pass --force to overwrite them.`,
+      );
+    }
+    super(`${parts.join('\n')}\nNothing was written.`);
     this.name = 'ConflictError';
     this.files = files;
   }

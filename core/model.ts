@@ -10,45 +10,102 @@ import { deriveRegistry } from '../targets/registry/render.ts';
 import { sampleVariant } from './sample-app.ts';
 import { deriveDeploy } from './render/deploy/model.ts';
 import { deriveWorkshop } from './render/workshop.ts';
+import { shellQuote, shellWord } from './shell.ts';
+import { secretEnvModule } from './secret-env.ts';
+import type { AppUrl } from '../services/types.ts';
 import type { InstallModel, ModelContext, StackModel } from './types.ts';
+
+/** Where the image keeps the secret-env preload (NODE_OPTIONS=--import loads it before the app). */
+export const SECRET_ENV_PATH = '/opt/wpsn/secret-env.mjs';
+const SECRET_ENV_URL = `file://${SECRET_ENV_PATH}`;
 
 export type * from './types.ts';
 
 /** Settings files package managers read from the project folder, and their build secret ids. */
 export const BUILD_CONFIG_FILES: Readonly<Record<string, string>> = { '.npmrc': 'npmrc' };
 
-const INSTALL: Record<PackageManager, InstallModel> = {
-  npm: {
-    manifests: ['package.json', 'package-lock.json'],
-    lockfile: 'package-lock.json',
-    installProd: 'npm ci --omit=dev --no-audit --no-fund',
-    installAll: 'npm ci --no-audit --no-fund',
-    cacheTarget: '/root/.npm',
-    setup: undefined,
-    runScript: 'npm run',
-    corepackPin: undefined,
-  },
-  pnpm: {
-    manifests: ['package.json', 'pnpm-lock.yaml'],
-    lockfile: 'pnpm-lock.yaml',
-    installProd: 'pnpm install --frozen-lockfile --prod',
-    installAll: 'pnpm install --frozen-lockfile',
-    cacheTarget: '/root/.local/share/pnpm/store',
-    setup: 'npm install --global --no-audit --no-fund pnpm@10.34.9',
-    runScript: 'pnpm run',
-    corepackPin: 'pnpm@10.34.9',
-  },
-  yarn: {
-    manifests: ['package.json', 'yarn.lock'],
-    lockfile: 'yarn.lock',
-    installProd: 'yarn install --frozen-lockfile --production=true',
-    installAll: 'yarn install --frozen-lockfile',
-    cacheTarget: '/usr/local/share/.cache/yarn',
-    setup: 'command -v yarn >/dev/null || npm install --global --no-audit --no-fund yarn@1.22.22',
-    runScript: 'yarn run',
-    corepackPin: 'yarn@1.22.22',
-  },
-};
+/** The package managers' versions installed when the project pins none (package.json packageManager). */
+const DEFAULT_PINS = { pnpm: '10.34.9', yarn: '1.22.22' } as const;
+
+/**
+ * How the image installs the app's dependencies with its package manager: at the version the
+ * project pins (package.json packageManager), with every workspace package's manifest.
+ */
+export function installModel(packageManager: PackageManager, context: Pick<ModelContext, 'packageManagerPin' | 'workspaceManifests'> = {}): InstallModel {
+  const pin = context.packageManagerPin?.startsWith(`${packageManager}@`) ? context.packageManagerPin.slice(packageManager.length + 1).replace(/\+.*$/, '') : undefined;
+  const workspace = context.workspaceManifests ?? [];
+  const nodeModules = ['node_modules', ...workspace.map((file) => file.replace(/package\.json$/, 'node_modules'))];
+  // A workspace package without dependencies gets no node_modules: the runtime stage copies each.
+  const ensure = workspace.length ? ` && mkdir -p ${nodeModules.join(' ')}` : '';
+  switch (packageManager) {
+    case 'npm':
+      return {
+        manifests: ['package.json', 'package-lock.json', ...workspace],
+        lockfile: 'package-lock.json',
+        installProd: `npm ci --omit=dev --no-audit --no-fund${ensure}`,
+        installAll: 'npm ci --include=dev --no-audit --no-fund',
+        cacheTarget: '/root/.npm',
+        setup: undefined,
+        runScript: 'npm run',
+        corepackPin: undefined,
+        nodeModules,
+      };
+    case 'pnpm': {
+      const version = pin ?? DEFAULT_PINS.pnpm;
+      return {
+        manifests: ['package.json', 'pnpm-lock.yaml', ...(workspace.length ? ['pnpm-workspace.yaml'] : []), ...workspace],
+        lockfile: 'pnpm-lock.yaml',
+        // pm-on-fail=ignore: the toolchain stage installed the pinned pnpm already, so pnpm 11+
+        // need not fetch itself again (devEngines.packageManager) nor record that in the lockfile.
+        installProd: `pnpm install --frozen-lockfile --prod --config.pm-on-fail=ignore${ensure}`,
+        installAll: 'NODE_ENV=development pnpm install --frozen-lockfile --config.pm-on-fail=ignore',
+        cacheTarget: '/root/.local/share/pnpm/store',
+        setup: `npm install --global --no-audit --no-fund pnpm@${version}`,
+        runScript: 'pnpm run',
+        corepackPin: `pnpm@${version}`,
+        nodeModules,
+      };
+    }
+    case 'yarn': {
+      const version = pin ?? DEFAULT_PINS.yarn;
+      return {
+        manifests: ['package.json', 'yarn.lock', ...workspace],
+        lockfile: 'yarn.lock',
+        installProd: `yarn install --frozen-lockfile --production=true${ensure}`,
+        installAll: 'yarn install --frozen-lockfile --production=false',
+        cacheTarget: '/usr/local/share/.cache/yarn',
+        // --force: the official Node images ship a yarn 1 whose links npm would not replace.
+        setup: `npm install --global --force --no-audit --no-fund yarn@${version}`,
+        runScript: 'yarn run',
+        corepackPin: `yarn@${version}`,
+        nodeModules,
+      };
+    }
+  }
+}
+
+/** The preload that completes each URL with its password (core/secret-env.ts), when a service gives one. */
+function secretEnv(urls: readonly AppUrl[]): StackModel['app']['secretEnv'] {
+  if (urls.length === 0) return undefined;
+  const list = urls.map((u) => ({ variable: u.variable, url: u.url, file: `/run/secrets/${u.passwordSecret}` }));
+  return { path: SECRET_ENV_PATH, urls: list, code: secretEnvModule(list) };
+}
+
+/** Programs that start the app as a child and do not pass SIGTERM on to it. */
+const WRAPPERS = new Set(['npm', 'npx', 'pnpm', 'yarn', 'sh', 'bash', 'dash', 'nodemon', 'ts-node', 'tsx']);
+
+/** The wrapper the command runs instead of the app itself (npm, sh, ...), if it does. */
+export function wrapperOf(command: readonly string[]): string | undefined {
+  const program = command[0]?.split('/').at(-1);
+  return program !== undefined && WRAPPERS.has(program) ? program : undefined;
+}
+
+/** The build step's shell command, run at the project's root: in the app's package (and, with pnpm, its workspace dependencies first). */
+function buildCommand(packageManager: PackageManager, dir: string, script: string): string {
+  if (dir === '.') return `${packageManager} run ${script}`;
+  if (packageManager === 'pnpm') return `pnpm --filter ${shellQuote(`{./${dir}}...`)} run ${script}`;
+  return `cd ${shellWord(dir)} && ${packageManager} run ${script}`;
+}
 
 export function deriveModel(spec: StackSpec, context: ModelContext): StackModel {
   const { app, networks } = spec;
@@ -72,14 +129,31 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
 
   const appEnv: Record<string, string> = { NODE_ENV: 'production', PORT: String(app.port), HEALTH_PATH: app.healthPath };
   const appSecrets: string[] = [];
+  const urls: AppUrl[] = [];
   for (const service of services) {
     Object.assign(appEnv, service.app.environment);
     appSecrets.push(...service.app.secrets);
+    urls.push(...(service.app.urls ?? []));
   }
+  // The image's secret-env preload puts each password into its URL, in the app's process only.
+  if (urls.length) appEnv['NODE_OPTIONS'] = `--import=${SECRET_ENV_URL}`;
+  // The user's own variables last (they are the user's choice); "$" stays literal in Compose.
+  for (const name of Object.keys(app.environment).sort()) appEnv[name] = app.environment[name]!;
+  const healthProbeUrl = `http://127.0.0.1:${app.port}${app.healthPath}`;
+  const quoted = JSON.stringify(healthProbeUrl).replaceAll('"', "'");
+  // Exec form with Node's own fetch or net: the image needs no curl or wget.
+  const healthcheck: Record<typeof app.healthCheck, string> = {
+    http: `fetch(${quoted}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+    status: `fetch(${quoted}, { redirect: 'manual', signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))`,
+    tcp: `require('node:net').connect(${app.port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
+  };
+  const workdir = app.dir === '.' ? '/app' : `/app/${app.dir}`;
+  const install = installModel(app.packageManager, context);
 
   const model: Omit<StackModel, 'deploy'> = {
     spec,
     projectName: spec.projectName,
+    composeFile: spec.composeFile,
     lang: spec.lang,
     app: {
       service: 'app',
@@ -95,18 +169,24 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       localUrl: `http://${localHostUrl}:${app.hostPort}`,
       command: app.command,
       healthPath: app.healthPath,
-      healthProbeUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
-      healthcheck: [
-        'node',
-        '-e',
-        `fetch(${JSON.stringify(`http://127.0.0.1:${app.port}${app.healthPath}`).replaceAll('"', "'")}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-      ],
+      healthCheck: app.healthCheck,
+      healthProbeUrl,
+      healthcheck: ['node', '-e', healthcheck[app.healthCheck]],
+      dir: app.dir,
+      workdir,
+      tmpfs: ['/tmp', ...app.writableDirs.map((d) => `/app/${d}`)],
+      secretEnv: secretEnv(urls),
+      wrapper: wrapperOf(app.command),
       packageManager: app.packageManager,
-      install: INSTALL[app.packageManager],
+      install,
       buildSecrets: (context.buildConfigFiles ?? [])
         .filter((file) => BUILD_CONFIG_FILES[file] !== undefined)
         .map((file) => ({ id: BUILD_CONFIG_FILES[file]!, file, target: `/app/${file}` })),
-      buildScript: app.buildScript,
+      buildScript: app.buildScript || undefined,
+      buildCommand: app.buildScript ? buildCommand(app.packageManager, app.dir, app.buildScript) : undefined,
+      // After the build: the full install's node_modules (the runtime takes the production
+      // ones), and Next.js's build cache (a tmpfs at run time).
+      buildPrune: [...install.nodeModules, ...app.writableDirs.filter((d) => d === '.next/cache' || d.endsWith('/.next/cache'))],
       environment: appEnv,
       secrets: appSecrets,
     },

@@ -1,6 +1,7 @@
 // The command-line options, one table for the bin, the Yeoman generator and the
 // prompts. Each answer option maps to one key path of the StackSpec.
 import { LANGUAGES, PACKAGE_MANAGERS } from '../schema/defaults.ts';
+import { COMPOSE_FILES, HEALTH_CHECKS } from '../schema/stack.ts';
 import { CATALOG_KINDS, DATABASE_KINDS } from '../services/index.ts';
 import { aliasesText, REGISTRY_TARGETS, splitTargets, TARGET_ALIASES, TARGET_FLAGS } from '../schema/registry.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS, splitDeployTargets } from '../schema/deploy.ts';
@@ -17,22 +18,30 @@ export interface AnswerOption {
   choices?: readonly string[];
   /** Asked interactively when not given (in this order). */
   prompt?: string;
+  /** Asked only about the user's own app (the sample app's start command and health check are fixed). */
+  ownAppOnly?: boolean;
+  /** Infrastructure with derived defaults: asked only when the user chooses to change those. */
+  advanced?: boolean;
   /** Turns a flag's (or a prompt's) text into the value, instead of the kind's own parsing. */
   parse?: (raw: string) => unknown;
 }
 
 export const ANSWER_OPTIONS: readonly AnswerOption[] = [
-  { flag: 'project-name', path: ['projectName'], kind: 'string', description: 'Compose project name (default: from the directory name)', prompt: 'Project name' },
-  { flag: 'package-manager', path: ['app', 'packageManager'], kind: 'string', choices: PACKAGE_MANAGERS, description: 'package manager of the app (default: detected from the lockfile, else npm)', prompt: 'Package manager' },
-  { flag: 'base-image', path: ['app', 'baseImage'], kind: 'string', description: 'base image the Dockerfile extends, pinned (default: node:24-bookworm-slim)', prompt: 'Base image (pinned tag or digest)' },
+  // The app first: the prompts ask in this order.
+  { flag: 'command', path: ['app', 'command'], kind: 'list', prompt: 'Start command (the process the container runs)', ownAppOnly: true, description: 'start command, the process the container runs, as a JSON array or space-separated words (default: derived from package.json scripts.start or main; node server.js for the sample app)' },
   { flag: 'port', path: ['app', 'port'], kind: 'number', description: 'port the app listens on inside the container (default: 3000)', prompt: 'Container port' },
-  { flag: 'host-port', path: ['app', 'hostPort'], kind: 'number', description: 'host port the app is published on (default: 3000)', prompt: 'Host port' },
-  { flag: 'bind', path: ['app', 'bind'], kind: 'string', description: 'host address the port is bound to (default: 127.0.0.1; 0.0.0.0 for every interface)', prompt: 'Bind address' },
+  { flag: 'health-check', path: ['app', 'healthCheck'], kind: 'string', choices: HEALTH_CHECKS, prompt: 'Health check (http: GET a path answers 2xx; status: it answers below 500; tcp: the port accepts a connection)', ownAppOnly: true, description: 'how the app is checked: http (GET --health-path answers 2xx), status (it answers below 500: an app without a health endpoint), tcp (the port accepts a connection) (default: http for the sample app, status with path / for your app)' },
+  { flag: 'health-path', path: ['app', 'healthPath'], kind: 'string', prompt: 'Health check path', ownAppOnly: true, description: 'HTTP path the health check requests (default: /healthz for the sample app, / for your app)' },
+  { flag: 'build-script', path: ['app', 'buildScript'], kind: 'string', prompt: 'Build script (an npm script; none for no build step)', ownAppOnly: true, parse: (raw) => (raw.trim() === 'none' ? '' : raw.trim()), description: 'npm script that builds the app, run in a build stage; none for no build step (default: the script the start script runs first, else scripts.build)' },
+  { flag: 'app-dir', path: ['app', 'dir'], kind: 'string', description: 'folder of the app\'s package in a workspace, such as apps/web (default: the workspace package with a start script, else .)' },
+  { flag: 'project-name', path: ['projectName'], kind: 'string', description: 'Compose project name (default: from the directory name)', prompt: 'Project name' },
+  { flag: 'package-manager', path: ['app', 'packageManager'], kind: 'string', choices: PACKAGE_MANAGERS, description: 'package manager of the app (default: detected from the lockfile, else npm)', advanced: true, prompt: 'Package manager' },
+  { flag: 'base-image', path: ['app', 'baseImage'], kind: 'string', description: 'base image the Dockerfile extends, pinned (default: node:24-bookworm-slim)', advanced: true, prompt: 'Base image (pinned tag or digest)' },
+  { flag: 'host-port', path: ['app', 'hostPort'], kind: 'number', description: 'host port the app is published on (default: 3000)', advanced: true, prompt: 'Host port' },
+  { flag: 'bind', path: ['app', 'bind'], kind: 'string', description: 'host address the port is bound to (default: 127.0.0.1; 0.0.0.0 for every interface)', advanced: true, prompt: 'Bind address' },
   { flag: 'allow-privileged-port', path: ['app', 'allowPrivilegedPort'], kind: 'boolean', description: 'allow a host port below 1024' },
-  { flag: 'command', path: ['app', 'command'], kind: 'list', description: 'start command, as a JSON array or space-separated words (default: node server.js)' },
-  { flag: 'health-path', path: ['app', 'healthPath'], kind: 'string', description: 'HTTP path of the health endpoint (default: /healthz)' },
-  { flag: 'build-script', path: ['app', 'buildScript'], kind: 'string', description: 'npm script that builds the app, run in a build stage (default: none)' },
-  { flag: 'redis-image', path: ['redis', 'image'], kind: 'string', description: 'Redis image, pinned (default: redis:7-bookworm)', prompt: 'Redis image (pinned tag or digest)' },
+  { flag: 'compose-file', path: ['composeFile'], kind: 'string', choices: COMPOSE_FILES, description: 'name of the Compose file (default: the name of the project\'s own Compose file, else docker-compose.yml)' },
+  { flag: 'redis-image', path: ['redis', 'image'], kind: 'string', description: 'Redis image, pinned (default: redis:7-bookworm)', advanced: true, prompt: 'Redis image (pinned tag or digest)' },
   { flag: 'database', path: ['database', 'kind'], kind: 'string', choices: DATABASE_KINDS, description: 'database service (default: none)', prompt: 'Database' },
   { flag: 'services', path: ['services'], kind: 'list', choices: CATALOG_KINDS, parse: splitTargets, description: 'services of the catalog next to the app and Redis, comma-separated, each with its defaults (none for no service; options per service: an --answers file; default: none)', prompt: 'Services besides Redis' },
   { flag: 'registry', path: ['registries', 'targets'], kind: 'list', choices: REGISTRY_TARGETS, parse: splitTargets, description: `registries to write push scripts and CI workflows for, comma-separated (${aliasesText((alias, id) => `${alias} means ${id}; `, '')}none for no registry; default: none)`, prompt: 'Registries to push the app image to' },

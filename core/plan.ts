@@ -36,6 +36,9 @@ export interface Plan {
   modeFixes?: ModeFix[];
 }
 
+/** The note of a conflict with a file this tool did not write. */
+export const FOREIGN_NOTE = 'not written by wpsn-docker';
+
 export function buildPlan(
   files: readonly RenderedFile[],
   secrets: readonly SecretPlan[],
@@ -55,7 +58,9 @@ export function buildPlan(
     if (file.mode !== undefined) entry.mode = file.mode;
     if (file.kind === 'block') {
       const current = extractBlock(disk);
-      entry.content = mergeBlock(disk, file.content);
+      // A whole file an earlier version generated (before it became a block) is replaced, not appended to.
+      const wholeGenerated = current === undefined && disk !== undefined && generatedAs(file.path, sha256(disk));
+      entry.content = mergeBlock(wholeGenerated ? undefined : disk, file.content);
       if (current === undefined) entry.action = disk === undefined ? 'create' : 'update';
       else if (current === file.content) entry.action = 'unchanged';
       else entry.action = generatedAs(file.path, sha256(current)) ? 'update' : 'conflict';
@@ -65,6 +70,8 @@ export function buildPlan(
       else if (disk === file.content) entry.action = 'unchanged';
       else if (generatedAs(file.path, sha256(disk))) entry.action = 'update';
       else entry.action = file.kind === 'starter' ? 'keep' : 'conflict';
+      // A file the generator never wrote here (the project's own Dockerfile, docker init's compose.yaml).
+      if (entry.action === 'conflict' && recorded[file.path] === undefined && pending[file.path] === undefined) entry.note = FOREIGN_NOTE;
     }
     entries.push(entry);
   }
@@ -91,3 +98,5 @@ export function buildPlan(
 }
 
 export const conflictsOf = (plan: Plan): string[] => plan.entries.filter((e) => e.action === 'conflict').map((e) => e.path);
+/** The conflicts with files this tool never wrote (a subset of conflictsOf). */
+export const foreignConflictsOf = (plan: Plan): string[] => plan.entries.filter((e) => e.action === 'conflict' && e.note === FOREIGN_NOTE).map((e) => e.path);

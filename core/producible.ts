@@ -5,13 +5,14 @@
 // not on the list: once scaffolded they are the user's, and never removed.
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../schema/deploy.ts';
 import { REGISTRY_TARGETS } from '../schema/registry.ts';
+import { COMPOSE_FILES } from '../schema/stack.ts';
 import { SERVICE_MODULES } from '../services/index.ts';
 
 const alt = (words: readonly string[]): string => words.join('|');
 
 const EXACT = new Set([
   'Dockerfile',
-  'docker-compose.yml',
+  ...COMPOSE_FILES,
   '.dockerignore',
   '.gitignore',
   '.gitattributes',

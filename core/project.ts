@@ -1,27 +1,23 @@
 // Reads what a run starts from (the destination, .yo-rc.json, an answers file, flags)
 // and turns a valid spec into a plan. Shared by the bin and the Yeoman generator.
-import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { StackSpec } from '../schema/stack.ts';
+import { COMPOSE_FILES, type StackSpec } from '../schema/stack.ts';
 import { readAnswersFile } from './answers-file.ts';
+import { detectApp, type AppFacts, type ProjectReader } from './detect/index.ts';
 import { readRegularFile } from './read.ts';
-import { InputError, type Problem } from './errors.ts';
+import { InputError, printable, type Problem } from './errors.ts';
 import { BUILD_CONFIG_FILES, deriveModel, type StackModel } from './model.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
 import { inspectSecrets, planSecrets } from './secrets.ts';
 import { flagContradictions } from './options.ts';
-import { flagsLayer, resolveSpec, type Layer, type SpecContext } from './spec.ts';
+import { flagsLayer, isPlainObject, resolveSpec, setPath, type Layer, type Raw, type SpecContext } from './spec.ts';
 import { parseYoRc, renderYoRc, YO_RC, YO_RC_MAX_BYTES, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
 import { acquireLock } from './lock.ts';
 import { applyPlan, linkOnPath, prepareDestination, writes } from './write.ts';
 
-const LOCKFILES: ReadonlyArray<[string, string]> = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-];
 
 export interface Inputs {
   dir: string;
@@ -30,6 +26,8 @@ export interface Inputs {
   context: SpecContext;
   /** Whether the sample app is (or was first) scaffolded here. */
   sampleApp: boolean;
+  /** What was found out about the user's app (absent for the sample app). */
+  facts?: AppFacts;
   /** Package-manager settings files at the project's root (core/model.ts BUILD_CONFIG_FILES). */
   buildConfigFiles: string[];
   /** Flags that contradict each other (core/options.ts flagContradictions), reported with the spec's problems. */
@@ -173,6 +171,59 @@ export function obstacleAt(dir: string, rel: string): Problem | undefined {
   return undefined;
 }
 
+/** The project's files as the detection reads them (never through a link, never a huge file). */
+function projectReader(dir: string): ProjectReader {
+  return {
+    read: (path) => {
+      try {
+        return lstatSync(join(dir, path)).isFile() ? readRegularFile(join(dir, path), path, 1024 * 1024) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (path) => existsSync(join(dir, path)),
+    list: (path) => {
+      try {
+        return readdirSync(join(dir, path)).sort();
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** The Compose files in the folder, in Compose's order of preference. */
+export function existingComposeFiles(dir: string): string[] {
+  return COMPOSE_FILES.filter((name) => isRegularFile(join(dir, name)));
+}
+
+/**
+ * The findings as the lowest layer of answers, each key naming where it came from. An app
+ * without a known health endpoint gets a check that needs none: GET / answers below 500.
+ */
+export function detectedLayer(facts: AppFacts, composeFiles: readonly string[]): Layer {
+  const values: Raw = {};
+  const flagOf = new Map<string, string>();
+  const put = (path: string[], value: unknown, source: string) => {
+    setPath(values, path, value);
+    flagOf.set(path.join('.'), `detected from ${source}`);
+  };
+  if (facts.command) put(['app', 'command'], facts.command.value, facts.command.source);
+  if (facts.buildScript) put(['app', 'buildScript'], facts.buildScript.value, facts.buildScript.source);
+  if (facts.dir.value !== '.') put(['app', 'dir'], facts.dir.value, facts.dir.source);
+  // HOST: many apps (Nx's, Nuxt's, ...) listen on localhost unless it says otherwise, and a
+  // container's localhost is unreachable from outside it.
+  put(['app', 'environment'], { HOST: '0.0.0.0', ...facts.environment?.value }, facts.environment?.source ?? 'a container listens on every interface');
+  if (facts.port) put(['app', 'port'], facts.port.value, facts.port.source);
+  if (facts.writableDirs) put(['app', 'writableDirs'], facts.writableDirs.value, facts.writableDirs.source);
+  if (facts.nodeMajor && facts.nodeMajor.value !== 24) put(['app', 'baseImage'], `node:${facts.nodeMajor.value}-bookworm-slim`, facts.nodeMajor.source);
+  put(['app', 'healthCheck'], 'status', 'your app (no health endpoint is known: GET / must answer below 500)');
+  put(['app', 'healthPath'], '/', 'your app (no health endpoint is known)');
+  const compose = composeFiles[0];
+  if (compose && !composeFiles.includes('docker-compose.yml')) put(['composeFile'], compose, `${compose} (it exists: a second file would be shadowed)`);
+  return { source: 'detected', values, flagOf };
+}
+
 export function readInputs(dir: string, options: Record<string, unknown>): Inputs {
   const problems: InputError[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
@@ -204,15 +255,23 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
   }
   layers.push(flagsLayer(options));
   if (problems.length) throw new InputError(problems.flatMap((p) => p.problems));
-  const detected = LOCKFILES.find(([file]) => existsSync(join(dir, file)))?.[1];
   const sampleApp = yoRc.state?.sampleApp ?? !existsSync(join(dir, 'package.json'));
+  // The user's own app: what it is and how it starts, read before anything is asked. The
+  // findings are the lowest layer: .yo-rc.json, an answers file, flags and answers win.
+  const facts = sampleApp ? undefined : detectApp(projectReader(dir));
+  if (facts) layers.unshift(detectedLayer(facts, existingComposeFiles(dir)));
+  else {
+    const compose = existingComposeFiles(dir);
+    if (compose.length && !compose.includes('docker-compose.yml')) layers.unshift({ source: 'detected', values: { composeFile: compose[0] }, flagOf: new Map([['composeFile', `detected (${compose[0]} exists)`]]) });
+  }
   const contradictions = flagContradictions(options);
   return {
     dir,
     yoRc,
     layers,
-    context: { dirName: basename(resolve(dir)), detectedPackageManager: sampleApp ? undefined : detected },
+    context: { dirName: basename(resolve(dir)), detectedPackageManager: facts?.packageManager?.value },
     sampleApp,
+    ...(facts ? { facts } : {}),
     buildConfigFiles: Object.keys(BUILD_CONFIG_FILES).filter((file) => isRegularFile(join(dir, file))),
     ...(contradictions.length ? { contradictions } : {}),
   };
@@ -227,7 +286,12 @@ export interface Prepared {
 
 /** Spec -> model -> files -> plan against what is on disk. */
 export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
-  const model = deriveModel(spec, { sampleApp: inputs.sampleApp, buildConfigFiles: inputs.buildConfigFiles });
+  const model = deriveModel(spec, {
+    sampleApp: inputs.sampleApp,
+    buildConfigFiles: inputs.buildConfigFiles,
+    packageManagerPin: inputs.facts?.packageManagerPin?.value,
+    workspaceManifests: inputs.facts?.workspaceManifests ?? [],
+  });
   const files = renderAppFiles(model);
   // Nothing is read or written through a symbolic link, nor over a folder: every path
   // this run could touch (files, secrets, and files generated before) is looked at first.
@@ -245,11 +309,49 @@ export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
   const generated = inputs.yoRc.state?.generated;
   const plan = buildPlan(files, secrets, generated?.files ?? {}, read, generated?.pending ?? {});
   if (trust.fixes.length) plan.modeFixes = trust.fixes;
+  // Compose reads only the first of its file names that exists: another one left here would
+  // shadow the stack, or be shadowed by it, without a word.
+  const removed = new Set(plan.entries.filter((e) => e.action === 'remove').map((e) => e.path));
+  const others = existingComposeFiles(inputs.dir).filter((name) => name !== model.composeFile && !removed.has(name));
+  if (others.length) throw new ComposeShadowError(model.composeFile, others);
   return { spec, model, plan, version: packageVersion() };
 }
 
+/** Another Compose file next to the one the stack is written to: exit 3, nothing written. */
+export class ComposeShadowError extends Error {
+  constructor(file: string, others: readonly string[]) {
+    const all = [...COMPOSE_FILES].filter((name) => name === file || others.includes(name));
+    super(
+      `${others.map((o) => printable(o)).join(', ')} ${others.length > 1 ? 'are' : 'is'} here as well as ${file}, which this run writes: ` +
+        `docker compose reads only ${all[0]} and silently ignores the other${all.length > 2 ? 's' : ''}.\n` +
+        `Nothing was written. Either write the stack into your file with --compose-file ${others[0]} ` +
+        `(it is only replaced with your consent: interactively, or with --force), or move ${others.length > 1 ? 'them' : 'it'} aside first.`,
+    );
+    this.name = 'ConflictError';
+  }
+}
+
+
+/**
+ * When the app's start command could not be derived and no answer gives one: what was
+ * found, and what to do (never a silent fallback to `node server.js`).
+ */
+function missingCommand(inputs: Inputs, extra: readonly Layer[]): Problem[] {
+  const problem = inputs.facts?.commandProblem;
+  if (!problem) return [];
+  const given = [...inputs.layers, ...extra].some((l) => l.source !== 'detected' && isPlainObject(l.values['app']) && (l.values['app'] as Raw)['command'] !== undefined);
+  if (given) return [];
+  return [
+    {
+      field: 'app.command',
+      source: problem.source,
+      rule: `the start command could not be derived from your app: ${problem.problem}. Give the process the container runs, as a JSON array or words, such as --command "node dist/index.js"`,
+    },
+  ];
+}
+
 export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
-  const contradictions = inputs.contradictions ?? [];
+  const contradictions = [...(inputs.contradictions ?? []), ...missingCommand(inputs, extra)];
   let spec: StackSpec;
   try {
     spec = resolveSpec([...inputs.layers, ...extra], inputs.context);

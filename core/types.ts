@@ -28,11 +28,15 @@ export interface InstallModel {
   runScript: string;
   /** The `packageManager` field (pnpm and yarn), pinned for the sample app. */
   corepackPin: string | undefined;
+  /** Every node_modules folder an install makes (the root's, and each workspace package's). */
+  nodeModules: string[];
 }
 
 export interface StackModel {
   spec: StackSpec;
   projectName: string;
+  /** The Compose file's name (docker-compose.yml, or the name of the one the project has). */
+  composeFile: string;
   lang: Language;
   app: {
     service: string;
@@ -49,7 +53,21 @@ export interface StackModel {
     localUrl: string;
     command: string[];
     healthPath: string;
+    /** http (2xx), status (below 500, redirects not followed), tcp (the port accepts a connection). */
+    healthCheck: 'http' | 'status' | 'tcp';
     healthProbeUrl: string;
+    /** The app's package folder in the project ("." or a workspace package), and where it runs in the image. */
+    dir: string;
+    workdir: string;
+    /** Writable folders in the read-only container: /tmp and the app's own (each a tmpfs). */
+    tmpfs: string[];
+    /**
+     * The preload the image installs when a service gives the app a URL with a password: each
+     * variable's URL, and the secret file whose password it gets at start.
+     */
+    secretEnv: { path: string; urls: Array<{ variable: string; url: string; file: string }>; code: string } | undefined;
+    /** The program the command runs that does not forward SIGTERM to the app (npm, sh, ...), if any. */
+    wrapper: string | undefined;
     /** Exec-form HEALTHCHECK: Node's own fetch, so the image needs no curl or wget. */
     healthcheck: string[];
     packageManager: PackageManager;
@@ -57,6 +75,10 @@ export interface StackModel {
     /** Project settings files (.npmrc) mounted as secrets into every install step. */
     buildSecrets: BuildSecretModel[];
     buildScript: string | undefined;
+    /** The shell command of the build step (the app's package's script, in its folder). */
+    buildCommand: string | undefined;
+    /** Folders removed at the end of the build stage (the full install, Next.js's build cache). */
+    buildPrune: string[];
     environment: Record<string, string>;
     secrets: string[];
   };
@@ -87,6 +109,10 @@ export interface ModelContext {
    * build context (they may hold tokens), handed to the dependency install as build secrets.
    */
   buildConfigFiles?: readonly string[];
+  /** The project's package.json packageManager (such as pnpm@9.15.0+sha512...): that version is installed. */
+  packageManagerPin?: string | undefined;
+  /** Workspace packages' manifests (apps/web/package.json, ...), which the dependency install needs. */
+  workspaceManifests?: readonly string[];
 }
 
 /** A file of the project handed to the dependency install as a build secret, never to a layer. */

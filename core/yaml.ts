@@ -45,3 +45,8 @@ export function stringifyYaml(value: unknown, header?: string): string {
   if (header) doc.commentBefore = header;
   return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
 }
+
+/** Environment values as Compose reads them literally: it interpolates `$VAR`, and `$$` is a literal `$`. */
+export function literalDollars(environment: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value.replaceAll('$', '$$$$')]));
+}

@@ -7,7 +7,7 @@ import { servicesSpec } from '../services/catalog/schema.ts';
 import { CATALOG_KINDS, CATALOG_MODULES, DATABASE_KINDS, RESERVED_SERVICE_NAMES } from '../services/index.ts';
 import { REDIS_PORT, RedisSpec } from '../services/redis/schema.ts';
 import { DEFAULT_NODE_IMAGE, LANGUAGES, PACKAGE_MANAGERS } from './defaults.ts';
-import { CommandArg, NAME_RULE, PinnedImage, port, resourceName, whenClean } from './fields.ts';
+import { CommandArg, EnvName, EnvValue, NAME_RULE, PinnedImage, port, resourceName, whenClean } from './fields.ts';
 import { parseImageReference, repositoryBaseName } from './image-ref.ts';
 import { isIP } from './ip.ts';
 import { DNS_LABEL_MAX, PROJECT_NAME_RE, RESERVED_NETWORK_NAMES } from './names.ts';
@@ -48,6 +48,21 @@ const HealthPath = z
   })
   .max(200, { error: 'the health path must be at most 200 characters' });
 
+/** The file names Compose looks for, in the order it prefers them. */
+export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+
+/** How the image tells the app is healthy (see AppSpec.healthCheck). */
+export const HEALTH_CHECKS = ['http', 'status', 'tcp'] as const;
+
+/** A folder of the project: relative, "/"-separated, no "." or ".." parts (except "." alone). */
+const ProjectFolder = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .max(200, { error: `${what} must be at most 200 characters` })
+    .regex(/^(?:\.|(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@][A-Za-z0-9._@-]*(?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@][A-Za-z0-9._@-]*)*)$/, {
+      error: `${what} must be a relative folder of the project ("/"-separated names of letters, digits, ".", "_", "-", "@", none starting with "-"; no ".." and no leading "/"), or "."`,
+    });
+
 const ScriptName = z
   .string({ error: 'the build script must be a string' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9:._-]*$/, { error: 'the build script must be an npm script name (letters, digits, ":", ".", "_", "-")' })
@@ -67,9 +82,33 @@ export const AppSpec = z
       .min(1, { error: 'the start command must have at least one argument' })
       .default(['node', 'server.js']),
     healthPath: HealthPath.default('/healthz'),
-    buildScript: ScriptName.optional(),
+    healthCheck: z
+      .enum(HEALTH_CHECKS, { error: `the health check must be one of ${HEALTH_CHECKS.join(', ')}` })
+      .default('http')
+      .meta({ description: 'http: GET healthPath answers 2xx (an endpoint that checks the app\'s services); status: GET healthPath answers below 500, redirects not followed (an app without a health endpoint); tcp: the port accepts a connection' }),
+    buildScript: z
+      .union([z.literal(''), ScriptName], { error: 'the build script must be an npm script name (letters, digits, ":", ".", "_", "-"), or "" for no build step' })
+      .optional()
+      .meta({ description: 'the npm script the build stage runs (default: detected); "" for no build step' }),
+    dir: ProjectFolder('the app folder')
+      .default('.')
+      .meta({ description: 'the app\'s package folder in the project (a workspace package, such as apps/web); the image runs there' }),
+    environment: z
+      .record(EnvName, EnvValue, { error: 'the environment must be a mapping of variable names to strings' })
+      .default({})
+      .meta({ description: 'more variables for the app (such as FASTIFY_ADDRESS); "$" is literal' }),
+    writableDirs: z
+      .array(ProjectFolder('a writable folder'), { error: 'writableDirs must be a list of folders of the project' })
+      .max(16, { error: 'writableDirs takes at most 16 folders' })
+      .default([])
+      .meta({ description: 'folders of the project the app writes at run time (each a tmpfs; the rest of the image stays read-only), such as .next/cache' }),
   })
   .superRefine((app, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, dir] of app.writableDirs.entries()) {
+      if (seen.has(dir)) ctx.addIssue({ code: 'custom', path: ['writableDirs', i], input: dir, message: `${dir} is listed twice: name each writable folder once` });
+      seen.add(dir);
+    }
     if (app.hostPort < 1024 && !app.allowPrivilegedPort) {
       ctx.addIssue({
         code: 'custom',
@@ -107,6 +146,11 @@ export const StackSpecObject = z.strictObject({
   services: ServicesSpec.default([]).meta({ description: `services of the catalog next to the app and Redis, each at most once: ${CATALOG_KINDS.join(', ')}; an entry is { kind, ...its options } or just the kind's name (default: none)` }),
   /** More services on the backend network (workers, mail catchers, ...): see ExtraServiceSpec. */
   extraServices: ExtraServicesSpec.default([]).meta({ description: 'more services next to the app and Redis (workers, mail catchers, ...); names must not be app, redis or db (default: none)' }),
+  /** The name of the Compose file (an existing one's, so there is never a second that Compose would shadow). */
+  composeFile: z
+    .enum(COMPOSE_FILES, { error: `the Compose file must be one of ${COMPOSE_FILES.join(', ')}` })
+    .default('docker-compose.yml')
+    .meta({ description: 'the Compose file\'s name (default docker-compose.yml; the name of an existing Compose file is kept)' }),
   /** A workshop kit: WORKSHOP.md (the lesson, in `lang`) and scripts/offline-load.sh (core/render/workshop.ts). */
   workshop: z.boolean({ error: 'workshop must be true or false' }).default(false),
 });

@@ -29,6 +29,7 @@ import { resolveSpec } from '../../core/spec.ts';
 import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC, YO_RC_MAX_BYTES } from '../../core/state.ts';
 import type { Language } from '../../schema/defaults.ts';
+import { COMPOSE_FILES } from '../../schema/stack.ts';
 import { cliEnv, findEngine, socketCandidates, withTimeout } from './engine.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -70,9 +71,11 @@ export interface Catalogue {
   buildxOk(p: { version: string }): string;
   buildxMissing(p: { error: string }): string;
   buildxFix(): string;
-  configOk(): string;
+  configOk(p: { file: string }): string;
   configFail(p: { error: string }): string;
-  configFix(): string;
+  configFix(p: { file: string }): string;
+  composeFilesMany(p: { files: string; read: string }): string;
+  composeFilesFix(p: { file: string }): string;
   portFree(p: { address: string; port: number }): string;
   portOurs(p: { address: string; port: number; container: string }): string;
   portBusy(p: { address: string; port: number }): string;
@@ -151,9 +154,11 @@ const en: Catalogue = {
   buildxOk: (p) => `version ${p.version}`,
   buildxMissing: (p) => `docker buildx is not available (${p.error})`,
   buildxFix: () => 'install the Buildx plugin: Docker Desktop has it; on Linux install docker-buildx-plugin (Docker\'s packages) or docker-buildx (Debian, Ubuntu)',
-  configOk: () => 'docker compose config accepts docker-compose.yml',
+  configOk: (p) => `docker compose config accepts ${p.file}`,
   configFail: (p) => `docker compose config fails: ${p.error}`,
-  configFix: () => 'fix docker-compose.yml or a file it names (a missing secrets/ file: run wpsn-docker --yes to make it again)',
+  configFix: (p) => `fix ${p.file} or a file it names (a missing secrets/ file: run wpsn-docker --yes to make it again)`,
+  composeFilesMany: (p) => `several Compose files are here (${p.files}): docker compose reads only ${p.read} and ignores the others, silently`,
+  composeFilesFix: (p) => `keep one: the stack is ${p.file}; move the other files away (or merge what you need into it)`,
   portFree: (p) => `${p.address}:${p.port} is free`,
   portOurs: (p) => `${p.address}:${p.port} is held by this stack's running container ${p.container}`,
   portBusy: (p) => `${p.address}:${p.port} is in use by another program`,
@@ -235,9 +240,11 @@ const ko: Catalogue = {
   buildxOk: (p) => `버전 ${p.version}`,
   buildxMissing: (p) => `docker buildx를 쓸 수 없습니다 (${p.error})`,
   buildxFix: () => 'Buildx 플러그인을 설치하세요: Docker Desktop에는 들어 있고, Linux에서는 docker-buildx-plugin(Docker 패키지) 또는 docker-buildx(Debian, Ubuntu)를 설치합니다',
-  configOk: () => 'docker compose config가 docker-compose.yml을 받아들입니다',
+  configOk: (p) => `docker compose config가 ${p.file}을 받아들입니다`,
   configFail: (p) => `docker compose config 실패: ${p.error}`,
-  configFix: () => 'docker-compose.yml이나 거기서 가리키는 파일을 고치세요 (secrets/ 파일이 없으면 wpsn-docker --yes로 다시 만듭니다)',
+  configFix: (p) => `${p.file}이나 거기서 가리키는 파일을 고치세요 (secrets/ 파일이 없으면 wpsn-docker --yes로 다시 만듭니다)`,
+  composeFilesMany: (p) => `Compose 파일이 여러 개 있습니다 (${p.files}): docker compose는 ${p.read}만 읽고 나머지는 조용히 무시합니다`,
+  composeFilesFix: (p) => `하나만 두세요: 스택은 ${p.file}입니다. 다른 파일은 옮기세요 (필요한 내용은 그 파일에 합치세요)`,
   portFree: (p) => `${p.address}:${p.port} 포트가 비어 있습니다`,
   portOurs: (p) => `${p.address}:${p.port} 포트는 이 스택의 실행 중인 컨테이너 ${p.container}이(가) 쓰고 있습니다`,
   portBusy: (p) => `${p.address}:${p.port} 포트를 다른 프로그램이 쓰고 있습니다`,
@@ -561,11 +568,15 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   else add({ id: 'buildx', status: 'fail', detail: t.buildxMissing({ error: why(buildx) }), fix: t.buildxFix() });
 
   // The compose file, as Compose reads it.
-  const composeFile = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'].some((f) => existsSync(join(project.dir, f)));
-  if (composeFile && composeVersion && composeVersion[0] >= 2) {
+  // Compose reads the first of its file names that exists: a second file is silently ignored.
+  const composeFiles = COMPOSE_FILES.filter((f) => existsSync(join(project.dir, f)));
+  if (composeFiles.length > 1) {
+    add({ id: 'config', status: 'warn', detail: t.composeFilesMany({ files: composeFiles.join(', '), read: composeFiles[0]! }), fix: t.composeFilesFix({ file: m.composeFile }) });
+  }
+  if (composeFiles.length && composeVersion && composeVersion[0] >= 2) {
     const config = await runCli(['compose', 'config', '--quiet'], { cwd: project.dir, env: cli, timeoutMs: 30_000 });
-    if (config.code === 0) add({ id: 'config', status: 'ok', detail: t.configOk() });
-    else add({ id: 'config', status: 'fail', detail: t.configFail({ error: why(config) }), fix: t.configFix() });
+    if (config.code === 0) add({ id: 'config', status: 'ok', detail: t.configOk({ file: composeFiles[0]! }) });
+    else add({ id: 'config', status: 'fail', detail: t.configFail({ error: why(config) }), fix: t.configFix({ file: composeFiles[0]! }) });
   }
 
   // Host ports: the app's, and the lesson's -p step when the workshop kit is on.

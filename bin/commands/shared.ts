@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConflictError } from '../../core/errors.ts';
-import { conflictsOf, type Plan } from '../../core/plan.ts';
+import { conflictsOf, foreignConflictsOf, type Plan } from '../../core/plan.ts';
 import { carryOut, preparePlan, readInputs, resolveInputs, type Inputs, type Planned } from '../../core/project.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { planLines } from '../plan-lines.ts';
@@ -100,7 +100,7 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
   };
   const settle = ({ prepared }: Planned): void => {
     const conflicts = conflictsOf(prepared.plan);
-    if (conflicts.length && !values['force']) throw new ConflictError(conflicts);
+    if (conflicts.length && !values['force']) throw new ConflictError(conflicts, foreignConflictsOf(prepared.plan));
     for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
   };
   const done = carryOut(dir, planFrom(inputs), () => planFrom(readInputs(dir, flags)), settle);

@@ -5,11 +5,9 @@ import { DATABASE_CAPS, DATABASE_LIMITS } from '../../services/database/index.ts
 import { REDIS_LIMITS } from '../../services/redis/index.ts';
 import type { ServiceModel } from '../../services/types.ts';
 import type { StackModel } from '../types.ts';
-import { stringifyYaml } from '../yaml.ts';
+import { literalDollars, stringifyYaml } from '../yaml.ts';
 
 type Obj = Record<string, unknown>;
-
-export const COMPOSE_FILE = 'docker-compose.yml';
 
 /** Shared by every long-running service: restart, log rotation, no privilege escalation. */
 function hardening(): Obj {
@@ -87,11 +85,13 @@ export function composeObject(model: StackModel): Obj {
     [app.service]: {
       build: { context: '.', target: 'runtime', secrets: ['extra_ca', ...app.buildSecrets.map((s) => s.id)] },
       init: true,
-      // The image's files stay as built: only /tmp (in memory) is writable.
+      // The image's files stay as built: only /tmp and the app's own run-time folders (such
+      // as Next.js's .next/cache), in memory, are writable.
       read_only: true,
-      tmpfs: ['/tmp'],
+      tmpfs: app.tmpfs,
       ports: [app.publish],
-      environment: app.environment,
+      // The user's own values may hold "$": literal in the app, so escaped for Compose.
+      environment: literalDollars(app.environment),
       secrets: app.secrets,
       depends_on: dependsOn,
       networks: [networks.frontend, networks.backend],

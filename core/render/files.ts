@@ -5,7 +5,7 @@ import type { RenderedFile } from '../rendered.ts';
 import { SERVICE_MODULES } from '../../services/index.ts';
 import { samplePackageJson } from '../sample-app.ts';
 import { renderTemplate } from '../templates.ts';
-import { COMPOSE_FILE, renderCompose } from './compose.ts';
+import { renderCompose } from './compose.ts';
 import { renderRegistryFiles } from '../../targets/registry/render.ts';
 import { renderDeployFiles } from './deploy/index.ts';
 import { renderWorkshopFiles } from './workshop.ts';
@@ -15,11 +15,12 @@ export type { FileKind, RenderedFile } from '../rendered.ts';
 export function renderAppFiles(model: StackModel): RenderedFile[] {
   const files: RenderedFile[] = [
     { path: 'Dockerfile', content: renderTemplate('app/Dockerfile.ejs', model), kind: 'generated' },
-    { path: COMPOSE_FILE, content: renderCompose(model), kind: 'generated' },
+    { path: model.composeFile, content: renderCompose(model), kind: 'generated' },
     { path: '.dockerignore', content: renderTemplate('app/dockerignore.ejs', model), kind: 'generated' },
     { path: '.gitignore', content: renderTemplate('app/gitignore-block.ejs', model), kind: 'block' },
-    { path: '.gitattributes', content: renderTemplate('app/gitattributes.ejs', model), kind: 'generated' },
-    { path: '.env.example', content: renderTemplate('app/env.example.ejs', model), kind: 'generated' },
+    // Blocks: many projects have their own .gitattributes and .env.example already.
+    { path: '.gitattributes', content: renderTemplate('app/gitattributes.ejs', model), kind: 'block' },
+    { path: '.env.example', content: renderTemplate('app/env.example.ejs', model), kind: 'block' },
     { path: 'README.Docker.md', content: renderTemplate(`app/README.Docker.${model.lang}.md.ejs`, model), kind: 'generated' },
   ];
   if (model.sampleApp) {

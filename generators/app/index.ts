@@ -9,6 +9,7 @@ import { ANSWER_OPTIONS, CONTROL_OPTIONS, coerceFlag, type AnswerOption } from '
 import { dryRunReport } from '../../core/diff.ts';
 import { nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
 import { registryNotices } from '../../schema/registry.ts';
+import { appNotices } from '../../core/detect/notices.ts';
 import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { YO_RC } from '../../core/state.ts';
 import type { StackSpec } from '../../schema/stack.ts';
@@ -54,9 +55,21 @@ export function validateAnswer(
   }
 }
 
-/** Questions for the options no flag, answers file or .yo-rc.json has answered. */
-export function unansweredOptions(layers: readonly Layer[]): AnswerOption[] {
-  return ANSWER_OPTIONS.filter((o) => o.prompt !== undefined && !layers.some((l) => getPath(l.values, o.path) !== undefined));
+/**
+ * Questions for the options no flag, answers file or .yo-rc.json has answered, the app's
+ * first (what was detected about it is a default, not an answer), infrastructure last.
+ */
+export function unansweredOptions(layers: readonly Layer[], sampleApp = false): AnswerOption[] {
+  return ANSWER_OPTIONS.filter(
+    (o) => o.prompt !== undefined && !(sampleApp && o.ownAppOnly) && !layers.some((l) => l.source !== 'detected' && getPath(l.values, o.path) !== undefined),
+  ).sort((a, b) => Number(a.advanced ?? false) - Number(b.advanced ?? false));
+}
+
+/** Where a detected default came from, for the question: " (from package.json scripts.start)". */
+function detectedSource(layers: readonly Layer[], path: readonly string[]): string {
+  const detected = layers.find((l) => l.source === 'detected');
+  const from = detected?.flagOf?.get(path.join('.'));
+  return from ? ` (${from})` : '';
 }
 
 /** Yeoman's options plus the flags of core/options.ts (kebab-case) and the directory argument. */
@@ -134,7 +147,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
       const inputs = readInputs(this.destinationRoot(), this.options);
       this.#inputs = inputs;
       for (const notice of registryNotices(inputs.layers)) this.log.info(notice);
-      this.#toAsk = this.#nonInteractive ? [] : unansweredOptions(inputs.layers);
+      this.#toAsk = this.#nonInteractive ? [] : unansweredOptions(inputs.layers, inputs.sampleApp);
       // Invalid flags, answers files or .yo-rc.json fail now, before any question. What a
       // question will settle (a project name the directory name cannot give) waits for it.
       const asked = new Set(this.#toAsk.map((o) => o.path.join('.')));
@@ -166,12 +179,21 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     if (this.#toAsk.length === 0) return;
     const inputs = this.#inputs;
     const answers: Raw = {};
+    let advanced: boolean | undefined;
     for (const option of this.#toAsk) {
       const key = option.path.join('.');
+      if (option.advanced && advanced === undefined) {
+        // Infrastructure (base image, Redis image, host port, ...) has derived defaults: kept unless asked for.
+        const names = this.#toAsk.filter((o) => o.advanced).map((o) => o.prompt!.replace(/ \(.*$/, '').toLowerCase());
+        const reply = (await this.env.adapter.prompt([{ type: 'confirm', name: 'advanced', message: `Change the infrastructure settings (${names.join(', ')})?`, default: false } as never])) as Record<string, unknown>;
+        advanced = reply['advanced'] === true;
+      }
+      if (option.advanced && !advanced) continue;
+      if (option.flag === 'health-path' && getPath(answers, ['app', 'healthCheck']) === 'tcp') continue;
       const fallback = this.#noDefault.has(key) ? undefined : getPath(this.#defaults, option.path);
       const question: Record<string, unknown> = {
         name: option.flag,
-        message: option.prompt,
+        message: `${option.prompt}${this.#noDefault.has(key) ? '' : detectedSource(inputs.layers, option.path)}`,
       };
       if (option.choices && option.kind === 'list') {
         // Several of the choices (registries): a checkbox, the defaults checked.
@@ -187,7 +209,8 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
         if (fallback !== undefined) question['default'] = fallback;
       } else {
         question['type'] = 'input';
-        if (fallback !== undefined) question['default'] = Array.isArray(fallback) ? fallback.join(' ') : String(fallback);
+        if (fallback !== undefined) question['default'] = Array.isArray(fallback) ? fallback.join(' ') : option.flag === 'build-script' && fallback === '' ? 'none' : String(fallback);
+        else if (option.flag === 'build-script') question['default'] = 'none';
         question['validate'] = (answer: unknown) => validateAnswer(option, answer, inputs.layers, inputs.context, answers);
       }
       const result = (await this.env.adapter.prompt([question as never])) as Record<string, unknown>;
@@ -200,6 +223,9 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     try {
       const spec = resolveInputs(this.#inputs, this.#promptLayer ? [this.#promptLayer] : []);
       this.#prepared = preparePlan(this.#inputs, spec);
+      // After the questions: what was detected is said once (the answers showed it), warnings always.
+      const firstRun = this.#inputs.yoRc.state?.generated === undefined && this.#toAsk.length === 0;
+      for (const notice of appNotices(this.#inputs.facts, spec, firstRun)) this.log.info(notice);
     } catch (error) {
       throw withExitCode(error);
     }
@@ -243,7 +269,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
   end(): void {
     if (this.#dryRun) return;
     const entries = this.#prepared.plan.entries;
-    if (entries.some((e) => e.action === 'create' && e.path === 'docker-compose.yml')) {
+    if (entries.some((e) => e.action === 'create' && e.path === this.#prepared.model.composeFile)) {
       const rel = relative(this.env.cwd, this.destinationRoot());
       const cd = rel === '' ? '' : `cd ${rel} && `;
       this.log.writeln(`\nNext: ${cd}docker compose up -d --build --wait   (see README.Docker.md)`);

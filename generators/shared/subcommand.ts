@@ -10,7 +10,7 @@ import type Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
 import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
 import { unifiedDiff } from '../../core/diff.ts';
-import { conflictsOf } from '../../core/plan.ts';
+import { conflictsOf, FOREIGN_NOTE, foreignConflictsOf } from '../../core/plan.ts';
 import { carryOut, readText, type Carried, type Planned, type Prepared } from '../../core/project.ts';
 import { planLines } from '../../bin/plan-lines.ts';
 
@@ -79,17 +79,20 @@ export async function decideConflicts(gen: AnyGenerator, prepared: Prepared, for
     for (const path of conflicts) decisions.set(path, 'update');
     return decisions;
   }
-  if (isNonInteractive(gen)) throw withExitCode(new ConflictError(conflicts));
+  if (isNonInteractive(gen)) throw withExitCode(new ConflictError(conflicts, foreignConflictsOf(prepared.plan)));
   for (const entry of prepared.plan.entries.filter((e) => e.action === 'conflict')) {
     for (;;) {
       const answer = (await gen.env.adapter.prompt([
         {
           type: 'select',
           name: 'choice',
-          message: `${entry.path} was edited since it was generated. What should happen to it?`,
+          message:
+            entry.note === FOREIGN_NOTE
+              ? `${entry.path} is already here, and was not written by wpsn-docker. Replace it with the generated one?`
+              : `${entry.path} was edited since it was generated. What should happen to it?`,
           choices: [
             { name: 'keep my version', value: 'keep' },
-            { name: 'take the new version (my edits are lost)', value: 'update' },
+            { name: entry.note === FOREIGN_NOTE ? 'replace it with the generated one (keep a copy in git first)' : 'take the new version (my edits are lost)', value: 'update' },
             { name: 'show the differences first', value: 'diff' },
           ],
         } as never,
@@ -109,7 +112,7 @@ export async function decideConflicts(gen: AnyGenerator, prepared: Prepared, for
 export function settleWith(decisions: Decisions): (planned: Planned) => void {
   return ({ prepared }) => {
     const undecided = prepared.plan.entries.filter((e) => e.action === 'conflict' && !decisions.has(e.path)).map((e) => e.path);
-    if (undecided.length) throw withExitCode(new ConflictError(undecided));
+    if (undecided.length) throw withExitCode(new ConflictError(undecided, foreignConflictsOf(prepared.plan)));
     for (const entry of prepared.plan.entries) {
       if (entry.action !== 'conflict') continue;
       entry.action = decisions.get(entry.path) === 'update' ? 'update' : 'keep';

@@ -87,6 +87,7 @@ export interface DatabaseKind {
 export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec, sampleApp: boolean): DatabaseModel {
   const secretModels: SecretModel[] = kind.secrets.map((name) => ({ name, file: `secrets/${name}`, source: { kind: 'random' } }));
   const environment = kind.environment(db);
+  const url = `${kind.urlScheme}://${db.user}@${DATABASE_SERVICE}:${kind.port}/${db.name}`;
   return {
     module: kind.id,
     kind: kind.id,
@@ -109,8 +110,10 @@ export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec, sampleApp: 
     capAdd: [...DATABASE_CAPS],
     limits: { ...DATABASE_LIMITS },
     app: {
-      environment: { DATABASE_URL: `${kind.urlScheme}://${db.user}@${DATABASE_SERVICE}:${kind.port}/${db.name}`, DATABASE_PASSWORD_FILE: `/run/secrets/${kind.secrets[0]}` },
+      environment: { DATABASE_URL: url, DATABASE_PASSWORD_FILE: `/run/secrets/${kind.secrets[0]}` },
       secrets: [kind.secrets[0]!],
+      // pg, mysql2, Prisma and Knex read DATABASE_URL: the image puts the password in at start.
+      urls: [{ variable: 'DATABASE_URL', url, passwordSecret: kind.secrets[0]! }],
     },
     secretModels,
     docs: 'services/database/readme',
@@ -131,7 +134,7 @@ export function deriveDatabase(kind: DatabaseKind, db: DatabaseSpec, sampleApp: 
     name: db.name,
     volume: db.volume,
     dataDir: kind.dataDir,
-    url: `${kind.urlScheme}://${db.user}@${DATABASE_SERVICE}:${kind.port}/${db.name}`,
+    url,
     tools: kind.tools(db),
   };
 }

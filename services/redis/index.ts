@@ -98,6 +98,8 @@ export function deriveRedis(spec: RedisSpec): RedisModel {
     app: {
       environment: { REDIS_URL: `redis://redis:${REDIS_PORT}`, REDIS_PASSWORD_FILE: '/run/secrets/redis_password' },
       secrets: ['redis_password'],
+      // node-redis and ioredis read the password from the URL: the image puts it in at start.
+      urls: [{ variable: 'REDIS_URL', url: `redis://redis:${REDIS_PORT}`, passwordSecret: 'redis_password' }],
     },
     secretModels: secrets(spec),
     deploy: {

@@ -301,7 +301,54 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       },
     },
   ],
+  'health-check': [
+    {
+      args: ['--health-check', 'tcp'],
+      check: (dir) => {
+        const text = dockerfile(dir);
+        expect(text).toContain("require('node:net').connect(3000, '127.0.0.1')");
+        expect(text).not.toContain('fetch(');
+        expect(answers(dir).app.healthCheck).toBe('tcp');
+      },
+    },
+    {
+      args: ['--health-check', 'status', '--health-path', '/'],
+      check: (dir) => {
+        const text = dockerfile(dir);
+        expect(text).toContain("redirect: 'manual'");
+        expect(text).toContain('r.status < 500');
+        expect(compose(dir).services.app.environment.HEALTH_PATH).toBe('/');
+      },
+    },
+  ],
+  'app-dir': [
+    {
+      args: ['--app-dir', 'apps/web'],
+      check: (dir) => {
+        expect(lines(dockerfile(dir))).toContain('WORKDIR /app/apps/web');
+        expect(answers(dir).app.dir).toBe('apps/web');
+      },
+    },
+  ],
+  'compose-file': [
+    {
+      args: ['--compose-file', 'compose.yaml'],
+      check: (dir) => {
+        expect(existsSync(join(dir, 'compose.yaml'))).toBe(true);
+        expect(existsSync(join(dir, 'docker-compose.yml'))).toBe(false);
+        expect(read(dir, '.gitattributes')).toContain('compose.yaml text eol=lf');
+        expect(answers(dir).composeFile).toBe('compose.yaml');
+      },
+    },
+  ],
   'build-script': [
+    {
+      args: ['--build-script', 'none'],
+      check: (dir) => {
+        expect(lines(dockerfile(dir))).not.toContain('FROM base AS build');
+        expect(answers(dir).app.buildScript).toBe('');
+      },
+    },
     {
       args: ['--build-script', 'build'],
       check: (dir) => {
@@ -872,7 +919,7 @@ describe('re-runs', () => {
     const parent = makeTempDir();
     const dir = join(parent, 'app');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), '{"name":"my-app"}\n');
+    writeFileSync(join(dir, 'package.json'), '{"name":"my-app","scripts":{"start":"node index.js"}}\n');
     writeFileSync(join(dir, 'yarn.lock'), '\n');
     expectExit(runCli(parent, ['app', '--yes', '--package-manager', 'npm']), 0);
     expect(dockerfile(dir)).toContain('npm ci');

@@ -46,7 +46,7 @@ import {
 import { parseImageReference, pinProblem } from '../../schema/image-ref.ts';
 import { DNS_LABEL_MAX, RESERVED_NETWORK_NAMES } from '../../schema/names.ts';
 import { follows, RegistriesSpec, REGISTRY_TARGETS, RULES, type Rule } from '../../schema/registry.ts';
-import { AppSpec, DatabaseSpec, NetworksSpec, RedisSpec, RESERVED_SERVICE_NAMES, StackSpec, StackSpecObject } from '../../schema/stack.ts';
+import { AppSpec, COMPOSE_FILES, DatabaseSpec, HEALTH_CHECKS, NetworksSpec, RedisSpec, RESERVED_SERVICE_NAMES, StackSpec, StackSpecObject } from '../../schema/stack.ts';
 import { ensureBuilt, REPO_ROOT } from './helpers/cli.ts';
 
 type Obj = Record<string, any>;
@@ -120,6 +120,11 @@ const healthPath = fc.oneof(
   fc.stringMatching(/^\/(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2}){0,30}$/),
 );
 
+/** A folder of the project as schema/stack.ts allows it: "/"-separated names, none ".", "..", or starting with "-". */
+const projectFolder = fc
+  .array(fc.stringMatching(/^[A-Za-z0-9._@][A-Za-z0-9._@-]{0,8}$/).filter((n) => n !== '.' && n !== '..'), { minLength: 1, maxLength: 3 })
+  .map((parts) => parts.join('/'));
+
 const bind = fc.oneof(fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '::ffff:127.0.0.1', 'fe80::1'), fc.ipV4(), fc.ipV6());
 
 const dbIdentifier = fc.oneof(fc.constantFrom('app', 'yes', 'on', '_', 'no'), fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/));
@@ -146,7 +151,11 @@ const app = fc
       allowPrivilegedPort: fc.boolean(),
       command: fc.array(commandArg, { minLength: 1, maxLength: 4 }),
       healthPath,
-      buildScript: fc.oneof(fc.constantFrom('build', 'build:prod', 'yes', '0'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,20}$/)),
+      buildScript: fc.oneof(fc.constantFrom('', 'build', 'build:prod', 'yes', '0'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,20}$/)),
+      healthCheck: fc.constantFrom(...HEALTH_CHECKS),
+      dir: fc.oneof(fc.constantFrom('.', 'apps/web', '@scope/x', '.x', 'a..b', 'yes', 'on'), projectFolder),
+      environment: fc.dictionary(envName, envValue, { maxKeys: 4 }),
+      writableDirs: fc.uniqueArray(fc.oneof(fc.constantFrom('.next/cache', 'apps/web/.next/cache', 'uploads'), projectFolder), { maxLength: 3 }),
     },
     { requiredKeys: [] },
   )
@@ -251,6 +260,7 @@ const specInput = fc
       fc.uniqueArray(extraService, { maxLength: 3, selector: (x) => x.name }).map((list) => list.filter((x) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(x.name))),
     ),
     workshop: optional(fc.boolean()),
+    composeFile: optional(fc.constantFrom(...COMPOSE_FILES)),
   })
   .map((input) => {
     // Drop the optional keys left undefined: an answers file would not have them.
@@ -480,8 +490,8 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
   it('the arbitrary covers every field of the spec, registries and deploy targets included', () => {
     // A new field in schema/ without a generator here fails this test: the fuzz must grow with the spec.
     const covered: Record<string, readonly string[]> = {
-      '': ['$schema', 'projectName', 'lang', 'app', 'redis', 'database', 'networks', 'registries', 'deploy', 'services', 'extraServices', 'workshop'],
-      app: ['runtime', 'packageManager', 'baseImage', 'port', 'hostPort', 'bind', 'allowPrivilegedPort', 'command', 'healthPath', 'buildScript'],
+      '': ['$schema', 'projectName', 'lang', 'app', 'redis', 'database', 'networks', 'registries', 'deploy', 'services', 'extraServices', 'composeFile', 'workshop'],
+      app: ['runtime', 'packageManager', 'baseImage', 'port', 'hostPort', 'bind', 'allowPrivilegedPort', 'command', 'healthPath', 'healthCheck', 'buildScript', 'dir', 'environment', 'writableDirs'],
       redis: ['image', 'appPermissions', 'persistence', 'volume'],
       database: ['kind', 'image', 'volume', 'name', 'user'],
       networks: ['frontend', 'backend'],
@@ -571,7 +581,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
             if (!stats.shapes.has(shapeKey)) stats.shapes.set(shapeKey, file.content);
           }
         }
-        const composeText = byPath.get('docker-compose.yml')?.content;
+        const composeText = byPath.get(spec.composeFile)?.content;
         if (!composeText) throw new Error('no docker-compose.yml');
         checkComposeDollars(composeText);
         const compose = parseYaml(composeText) as Obj;
@@ -594,7 +604,8 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
         for (const name of ['app', 'redis']) {
           expect(services[name].read_only, `${name} read_only`).toBe(true);
           expect(services[name].cap_drop, `${name} cap_drop`).toEqual(['ALL']);
-          expect(services[name].tmpfs, `${name} tmpfs`).toEqual(['/tmp']);
+          // /tmp, and the app's own run-time folders (app.writableDirs), each under /app.
+          expect(services[name].tmpfs, `${name} tmpfs`).toEqual(name === 'app' ? ['/tmp', ...spec.app.writableDirs.map((d) => `/app/${d}`)] : ['/tmp']);
           expect(typeof services[name].pids_limit, `${name} pids_limit`).toBe('number');
           expect(services[name].mem_limit, `${name} mem_limit`).toMatch(/^\d+[mg]$/);
         }

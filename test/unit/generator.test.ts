@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mergeBlock } from '../../core/block.ts';
+import { extractBlock, mergeBlock } from '../../core/block.ts';
 import { deriveModel } from '../../core/model.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
 import { renderAppFiles } from '../../core/render/files.ts';
@@ -21,7 +21,9 @@ type Obj = Record<string, any>;
 
 const GENERATOR = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
 const NAMESPACE = 'wpsn-docker:app';
-const PROMPTED = ANSWER_OPTIONS.filter((o) => o.prompt).map((o) => o.flag);
+/** The sample app's questions in order: the app's own (start command, ...) are not asked about the sample; infrastructure after a yes to "advanced". */
+const SAMPLE_PROMPTS = unansweredOptions([], true);
+const PROMPTED = SAMPLE_PROMPTS.flatMap((o, i) => (o.advanced && !SAMPLE_PROMPTS[i - 1]?.advanced ? ['advanced', o.flag] : [o.flag]));
 
 const tempDir = tempDirMaker('wpsn-gen-');
 
@@ -121,7 +123,9 @@ describe('yo wpsn-docker demo --yes (default spec)', () => {
     const recorded = s.generated.files as Record<string, string>;
     expect(Object.keys(recorded).sort()).toEqual(DEFAULT_PROJECT_FILES.filter((f) => f !== '.yo-rc.json' && !f.startsWith('secrets/')));
     for (const [path, hash] of Object.entries(recorded)) {
-      if (path !== '.gitignore') expect(sha256(read(dir, path)), path).toBe(hash);
+      // Managed blocks (.gitignore, .gitattributes, .env.example): the hash is the block's.
+      const text = read(dir, path);
+      expect(sha256(extractBlock(text) ?? text), path).toBe(hash);
     }
     // Nothing but our key: Yeoman's own config storage did not write into it.
     expect(Object.keys(JSON.parse(read(dir, '.yo-rc.json')) as Obj)).toEqual(['generator-wpsn-docker']);
@@ -145,7 +149,7 @@ describe('yo wpsn-docker demo --yes (default spec)', () => {
 describe('prompts', () => {
   it('asks every prompt of core/options.ts once, and the answers shape the output', async () => {
     const cwd = tempDir();
-    const result = await run({ cwd, args: ['shop'], answers: { database: 'postgres', lang: 'ko', 'host-port': '8080' } });
+    const result = await run({ cwd, args: ['shop'], answers: { database: 'postgres', lang: 'ko', advanced: true, 'host-port': '8080' } });
     const dir = join(cwd, 'shop');
     expect(result.askedQuestions.map((q) => q.name)).toEqual(PROMPTED);
     const c = compose(dir);
@@ -164,17 +168,26 @@ describe('prompts', () => {
     const cwd = tempDir();
     const dir = join(cwd, 'My Shop!');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), '{"name":"my-shop","version":"1.0.0"}\n');
+    const pkg = '{"name":"my-shop","version":"1.0.0","scripts":{"start":"node src/index.js","build":"tsc"}}\n';
+    writeFileSync(join(dir, 'package.json'), pkg);
     writeFileSync(join(dir, 'yarn.lock'), '');
-    const result = await run({ cwd: dir });
+    const questions: Obj[] = [];
+    const result = await run({ cwd: dir, answers: { advanced: true }, callback: (answer, { question }) => (questions.push(question), answer) });
     const asked = Object.fromEntries(result.askedQuestions.map((q) => [q.name, q.answer]));
+    // The app's questions first, each with what was detected and where from.
+    expect(result.askedQuestions.slice(0, 5).map((q) => q.name)).toEqual(['command', 'port', 'health-check', 'health-path', 'build-script']);
+    expect(asked['command']).toBe('node src/index.js');
+    expect(questions.find((q) => q['name'] === 'command')?.['message']).toContain('(detected from package.json scripts.start)');
+    expect(asked['health-check']).toBe('status');
+    expect(asked['health-path']).toBe('/');
+    expect(asked['build-script']).toBe('build');
     expect(asked['project-name']).toBe('my-shop');
     expect(asked['package-manager']).toBe('yarn');
     expect(asked['host-port']).toBe('3000');
     expect(asked['database']).toBe('none');
-    expect(state(dir).answers).toMatchObject({ projectName: 'my-shop', app: { packageManager: 'yarn' } });
+    expect(state(dir).answers).toMatchObject({ projectName: 'my-shop', app: { packageManager: 'yarn', command: ['node', 'src/index.js'], healthCheck: 'status', buildScript: 'build' } });
     // Not a sample app: the user's package.json stays.
-    expect(read(dir, 'package.json')).toBe('{"name":"my-shop","version":"1.0.0"}\n');
+    expect(read(dir, 'package.json')).toBe(pkg);
     expect(existsSync(join(dir, 'server.js'))).toBe(false);
   });
 
@@ -216,7 +229,7 @@ describe('prompts', () => {
     await run({
       cwd,
       args: ['v'],
-      answers: {},
+      answers: { advanced: true },
       callback: (answer, { question }) => {
         const validate = question['validate'] as ((value: unknown) => unknown) | undefined;
         if (question['name'] === 'host-port') {
@@ -485,7 +498,11 @@ describe('wpsn-docker on a terminal (script(1) pseudo-terminal)', () => {
       database: async () => t.send(`${DOWN}${ENTER}`), // postgres
       lang: async () => t.send(`${DOWN}${ENTER}`), // ko
     };
-    for (const option of ANSWER_OPTIONS.filter((o) => o.prompt)) {
+    for (const [i, option] of SAMPLE_PROMPTS.entries()) {
+      if (option.advanced && !SAMPLE_PROMPTS[i - 1]?.advanced) {
+        await t.waitFor(/Change the infrastructure settings/);
+        t.send(`y${ENTER}`);
+      }
       await t.waitFor(new RegExp(option.prompt!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       if (option.flag === 'project-name') await t.waitFor(/\(demo\)/);
       await (keys[option.flag] ?? (async () => t.send(ENTER)))();

@@ -27,7 +27,9 @@ export function acaAppObject(m: StackModel): Obj {
   const { app } = m;
   const environment: Record<string, string> = { ...app.environment, REDIS_URL: `redis://${a.redisName}:6379` };
   if (m.database) environment['DATABASE_URL'] = ph('DATABASE_URL');
-  const probe = (type: string, extra: Obj): Obj => ({ type, httpGet: { path: app.healthPath, port: app.port }, ...extra });
+  // An HTTP probe needs a 2xx-3xx answer: a check that accepts any answer below 500 probes the port.
+  const probe = (type: string, extra: Obj): Obj =>
+    app.healthCheck === 'http' ? { type, httpGet: { path: app.healthPath, port: app.port }, ...extra } : { type, tcpSocket: { port: app.port }, ...extra };
   const secrets = appSecrets(m);
   return {
     properties: {

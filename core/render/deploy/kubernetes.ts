@@ -72,13 +72,19 @@ function secretVolume(m: StackModel, names: readonly string[]): Obj {
   };
 }
 
+/** Kubernetes expands `$(VAR)` in env values; `$$(` keeps it literal. */
 function env(values: Record<string, string>): Obj[] {
-  return Object.entries(values).map(([name, value]) => ({ name, value }));
+  return Object.entries(values).map(([name, value]) => ({ name, value: value.replaceAll('$(', '$$$$(') }));
 }
 
 function appDeployment(m: StackModel): Obj {
   const k = m.deploy.kubernetes;
   const { app } = m;
+  // An HTTP probe needs a 2xx-3xx answer: for a check that accepts any answer below 500
+  // (an app without a health endpoint) the port accepting a connection is what is probed.
+  const probe: Obj = app.healthCheck === 'http' ? { httpGet: { path: app.healthPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
+  // /tmp and the app's run-time folders (Next.js's .next/cache): the root file system is read-only.
+  const writable = app.tmpfs.map((path, i) => ({ name: i === 0 ? 'tmp' : `writable-${i}`, path, size: i === 0 ? '64Mi' : '256Mi' }));
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -104,17 +110,14 @@ function appDeployment(m: StackModel): Obj {
               image: k.imagePlaceholder,
               ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
               env: env(app.environment),
-              readinessProbe: { httpGet: { path: app.healthPath, port: 'http' }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: app.healthPath, port: 'http' }, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
+              readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
               resources: kubeResources(m.deploy.appResources),
               securityContext: containerSecurity(true),
-              volumeMounts: [
-                { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
+              volumeMounts: [{ name: 'secrets', mountPath: SECRETS_DIR, readOnly: true }, ...writable.map((w) => ({ name: w.name, mountPath: w.path }))],
             },
           ],
-          volumes: [secretVolume(m, app.secrets), { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+          volumes: [secretVolume(m, app.secrets), ...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: w.size } }))],
         },
       },
     },

@@ -11,7 +11,7 @@ import {
 import { RULES, type Rule } from '../../../schema/registry.ts';
 import type { StackModel } from '../../types.ts';
 import { shellQuote } from '../../shell.ts';
-import type { RegistryTargetModel, ShellRule } from '../../../targets/registry/types.ts';
+import type { ShellRule } from '../../../targets/registry/types.ts';
 import type { AcaModel, AppImageModel, DeployModel, DeploySecret, DeployTargetModel, EcsModel, KubernetesModel, Resources, StatefulService, SwarmModel } from './types.ts';
 
 export type { AcaModel, AppImageModel, DeployModel, DeploySecret, DeployTargetModel, EcsModel, KubernetesModel, Resources, StatefulService, SwarmModel } from './types.ts';

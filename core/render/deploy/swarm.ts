@@ -1,7 +1,7 @@
 // deploy/swarm/stack.yml: the Compose stack in the form `docker stack deploy` accepts,
 // built as a typed object and serialised with `yaml` (every string double-quoted).
 import type { StackModel } from '../../types.ts';
-import { stringifyYaml } from '../../yaml.ts';
+import { literalDollars, stringifyYaml } from '../../yaml.ts';
 import type { StatefulService } from './types.ts';
 
 type Obj = Record<string, unknown>;
@@ -56,7 +56,7 @@ export function swarmStackObject(m: StackModel): Obj {
     [app.service]: {
       image: '${APP_IMAGE:?APP_IMAGE is not set}',
       init: true,
-      environment: app.environment,
+      environment: literalDollars(app.environment),
       secrets: app.secrets,
       // Swarm ignores depends_on; the app retries Redis until it answers (see its health check).
       depends_on: d.stateful.map((s) => s.service),
