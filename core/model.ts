@@ -12,6 +12,7 @@ import { deriveDeploy } from './render/deploy/model.ts';
 import { deriveWorkshop } from './render/workshop.ts';
 import { shellQuote, shellWord } from './shell.ts';
 import { secretEnvModule } from './secret-env.ts';
+import { environmentDocs } from './app-env.ts';
 import type { AppUrl } from '../services/types.ts';
 import type { InstallModel, ModelContext, StackModel } from './types.ts';
 
@@ -188,6 +189,7 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       // ones), and Next.js's build cache (a tmpfs at run time).
       buildPrune: [...install.nodeModules, ...app.writableDirs.filter((d) => d === '.next/cache' || d.endsWith('/.next/cache'))],
       environment: appEnv,
+      environmentDocs: environmentDocs(appEnv, services, urls, app.environment),
       secrets: appSecrets,
     },
     services,

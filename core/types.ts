@@ -9,10 +9,12 @@ import type { SecretModel, ServiceModel } from '../services/types.ts';
 import type { DeployModel } from './render/deploy/types.ts';
 import type { RegistryModel } from '../targets/registry/types.ts';
 import type { WorkshopModel } from './render/workshop-types.ts';
+import type { EnvVariableDoc } from './app-env.ts';
 
 export type { RedisAclUser, SecretModel, ServiceModel } from '../services/types.ts';
 export type { DatabaseModel } from '../services/database/index.ts';
 export type { RedisModel } from '../services/redis/index.ts';
+export type { EnvVariableDoc } from './app-env.ts';
 
 export interface InstallModel {
   /** Files that key the dependency layer. */
@@ -80,6 +82,8 @@ export interface StackModel {
     /** Folders removed at the end of the build stage (the full install, Next.js's build cache). */
     buildPrune: string[];
     environment: Record<string, string>;
+    /** Each variable of `environment`, with who sets it and what it is for (README.Docker.md). */
+    environmentDocs: EnvVariableDoc[];
     secrets: string[];
   };
   /** Every service next to the app, in docker-compose.yml's order (services/index.ts). */
