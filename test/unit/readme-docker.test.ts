@@ -261,7 +261,7 @@ describe('README.Docker.md', () => {
     for (const { readme } of [en, ko]) {
       const lines = readme.split('\n').length;
       expect(lines).toBeGreaterThan(150);
-      expect(lines).toBeLessThan(330);
+      expect(lines).toBeLessThan(400);
     }
   });
 });
