@@ -2,7 +2,7 @@
 // and turns a valid spec into a plan. Shared by the bin and the Yeoman generator.
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { COMPOSE_FILES, type StackSpec } from '../schema/stack.ts';
+import { AppSpec, COMPOSE_FILES, type StackSpec } from '../schema/stack.ts';
 import { readAnswersFile } from './answers-file.ts';
 import { detectApp, type AppFacts, type ProjectReader } from './detect/index.ts';
 import { readRegularFile } from './read.ts';
@@ -258,7 +258,10 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
   const sampleApp = yoRc.state?.sampleApp ?? !existsSync(join(dir, 'package.json'));
   // The user's own app: what it is and how it starts, read before anything is asked. The
   // findings are the lowest layer: .yo-rc.json, an answers file, flags and answers win.
-  const facts = sampleApp ? undefined : detectApp(projectReader(dir));
+  // The app folder an answer gives (the workspace package to read), once it is a valid one.
+  const givenDir = layers.map((l) => (isPlainObject(l.values['app']) ? l.values['app']['dir'] : undefined)).findLast((d) => d !== undefined);
+  const appDir = givenDir === undefined ? undefined : AppSpec.shape.dir.safeParse(givenDir).data;
+  const facts = sampleApp ? undefined : detectApp(projectReader(dir), { dir: appDir });
   if (facts) layers.unshift(detectedLayer(facts, existingComposeFiles(dir)));
   else {
     const compose = existingComposeFiles(dir);

@@ -104,8 +104,10 @@ function workspaceDirs(reader: ProjectReader, globs: readonly string[]): string[
 
 /** The highest Node major of a simple engines.node range (>=N, ^N, ~N, N, N.x, N - M, a || b). */
 export function nodeMajorOf(range: string, supported: readonly number[]): number | undefined {
+  // npm's ranges allow a blank after an operator (">= 18", "< 23"): it belongs to its version.
+  const ranges = range.replace(/(>=|<=|>|<|=|\^|~)\s+/g, '$1');
   const allows = (major: number): boolean =>
-    range.split('||').some((part) => {
+    ranges.split('||').some((part) => {
       const clauses = part.trim().split(/\s+/).filter(Boolean);
       if (clauses.length === 0) return false;
       if (clauses.length === 3 && clauses[1] === '-') {
@@ -180,7 +182,11 @@ function portOf(reader: ProjectReader, dir: string, command: readonly string[] |
 /** The Node majors the generator has a base image for. */
 export const NODE_MAJORS = [24, 22] as const;
 
-export function detectApp(reader: ProjectReader): AppFacts {
+/**
+ * What the project's files say about the app. `dir`: the app folder the user gave (--app-dir,
+ * an answers file, .yo-rc.json), read instead of searching the workspace for it.
+ */
+export function detectApp(reader: ProjectReader, options: { dir?: string | undefined } = {}): AppFacts {
   const warnings: string[] = [];
   const root = parseJson(reader.read('package.json')) ?? {};
   const lock = (['pnpm-lock.yaml', 'yarn.lock', 'package-lock.json'] as const).find((f) => reader.exists(f));
@@ -192,6 +198,7 @@ export function detectApp(reader: ProjectReader): AppFacts {
   // A workspace whose root does not start anything: the one package that does is the app.
   let dir: Found<string> = { value: '.', source: 'the project folder' };
   const workspaceManifests: string[] = [];
+  let servers: string[] = [];
   const workspaceFile = reader.read('pnpm-workspace.yaml');
   const npmWorkspaces = Array.isArray(root.workspaces) ? root.workspaces : isRecord(root.workspaces) && Array.isArray(root.workspaces['packages']) ? root.workspaces['packages'] : undefined;
   const globs = workspaceFile !== undefined ? workspaceGlobs(workspaceFile) : npmWorkspaces?.filter((g): g is string => typeof g === 'string');
@@ -199,12 +206,13 @@ export function detectApp(reader: ProjectReader): AppFacts {
   if (globs) {
     const packages = workspaceDirs(reader, globs);
     for (const p of packages) workspaceManifests.push(`${p}/package.json`);
-    if (typeof root.scripts?.['start'] !== 'string') {
-      const servers = packages.filter((p) => typeof parseJson(reader.read(`${p}/package.json`))?.scripts?.['start'] === 'string');
+    if (options.dir === undefined && typeof root.scripts?.['start'] !== 'string') {
+      servers = packages.filter((p) => typeof parseJson(reader.read(`${p}/package.json`))?.scripts?.['start'] === 'string');
       if (servers.length === 1) dir = { value: servers[0]!, source: `${workspaceSource} (the one package with a start script)` };
       else if (servers.length > 1) warnings.push(`the workspace has several packages with a start script (${servers.join(', ')}): the project folder's package is used; choose one with --app-dir`);
     }
   }
+  if (options.dir !== undefined) dir = { value: options.dir, source: 'the given app.dir' };
   const pkg = dir.value === '.' ? root : (parseJson(reader.read(join(dir.value, 'package.json'))) ?? {});
   const at = (source: string): string => (dir.value === '.' ? source : source.replace('package.json', `${dir.value}/package.json`));
 
@@ -213,7 +221,9 @@ export function detectApp(reader: ProjectReader): AppFacts {
   let commandProblem: StartProblem | undefined;
   let environment: Record<string, string> = {};
   let buildFromStart: string | undefined;
-  if ('problem' in start) commandProblem = { ...start, source: at(start.source) };
+  // Without a command the run stops before the warnings are shown: the way out goes with the problem.
+  const choose = servers.length > 1 ? `; the workspace has several packages with a start script (${servers.join(', ')}): choose one with --app-dir` : '';
+  if ('problem' in start) commandProblem = { problem: `${start.problem}${choose}`, source: at(start.source) };
   else {
     command = { value: start.command, source: at(start.source) };
     environment = start.environment;

@@ -53,7 +53,8 @@ export function shellWords(text: string): string[][] | undefined {
       let j = i + 1;
       let out = '';
       for (; j < text.length && text[j] !== '"'; j++) {
-        if (text[j] === '\\' && j + 1 < text.length) out += text[++j];
+        // As sh: a backslash escapes only $ ` " \ and a newline here; before anything else it stays.
+        if (text[j] === '\\' && j + 1 < text.length && '$`"\\\n'.includes(text[j + 1]!)) out += text[++j];
         else if (text[j] === '$' || text[j] === '`') return undefined;
         else out += text[j];
       }
@@ -119,7 +120,8 @@ function fromWords(words: string[], source: string, ctx: Context, environment: R
   }
   if (tool === 'nest' && args[0] === 'start') {
     // `nest start` builds and runs through the CLI (a devDependency); the production form is start:prod.
-    if (ctx.scripts['start:prod'] && ctx.depth === 0) return fromScript('start:prod', ctx, environment);
+    // (Unless this is start:prod itself: start:prod = "nest start" falls through to dist/main.)
+    if (ctx.scripts['start:prod'] && source !== 'package.json scripts.start:prod') return fromScript('start:prod', ctx, environment);
     return { command: ['node', 'dist/main'], source: `${source} (nest start: the compiled dist/main)`, environment, buildScript: undefined, runner: 'nest' };
   }
   if (tool === 'fastify' && args[0] === 'start') {
