@@ -231,7 +231,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
     {
       args: ['--base-image', 'node:22-bookworm-slim'],
       check: (dir) => {
-        expect(lines(dockerfile(dir))).toContain('ARG BASE_IMAGE=node:22-bookworm-slim');
+        expect(lines(dockerfile(dir))).toContain('FROM node:22-bookworm-slim AS base');
         expect(answers(dir).app.baseImage).toBe('node:22-bookworm-slim');
       },
     },

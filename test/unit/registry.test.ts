@@ -444,14 +444,29 @@ describe('publish workflows', () => {
     expect(sc.status).toBe(0);
   });
 
-  it('Dependabot watches the Docker base image and the actions', () => {
-    const file = renderAppFiles(model({ registries: { targets: ['ghcr'] } })).find((f) => f.path === '.github/dependabot.yml')!;
-    const config = parseYaml(file.content) as Obj;
+  it('Dependabot watches the base image, the Compose images, the app\'s dependencies and the actions, in files it can read', () => {
+    const files = renderAppFiles(model({ registries: { targets: ['ghcr'] } }));
+    const byPath = new Map(files.map((f) => [f.path, f.content]));
+    const config = parseYaml(byPath.get('.github/dependabot.yml')!) as Obj;
     expect(config.version).toBe(2);
     expect((config.updates as Obj[]).map((u) => [u['package-ecosystem'], u.directory, u.schedule.interval])).toEqual([
       ['docker', '/', 'weekly'],
+      ['docker-compose', '/', 'weekly'],
+      ['npm', '/', 'weekly'],
       ['github-actions', '/', 'weekly'],
     ]);
+    // docker: Dependabot reads FROM lines literally (no ARG substitution): the base image is named there.
+    const froms = byPath.get('Dockerfile')!.split('\n').filter((l) => l.startsWith('FROM '));
+    expect(froms[0]).toMatch(/^FROM node:[\w.-]+(@sha256:[0-9a-f]{64})? AS base$/);
+    expect(byPath.get('Dockerfile')).not.toMatch(/^ARG /m);
+    // docker-compose: every image in the Compose file is a literal reference.
+    const compose = parseYaml(byPath.get('docker-compose.yml')!) as Obj;
+    for (const [name, service] of Object.entries(compose.services as Record<string, Obj>)) {
+      if (service.image !== undefined && service.build === undefined) expect(service.image, name).toMatch(/^[a-z0-9][\w./-]*:[\w.-]+(@sha256:[0-9a-f]{64})?$/);
+    }
+    // npm (npm, pnpm and Yarn alike): the manifest and a lockfile at the root.
+    expect(byPath.has('package.json')).toBe(true);
+    expect(['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'].some((f) => byPath.has(f))).toBe(true);
   });
 });
 
