@@ -2,8 +2,9 @@
 // One line per check (ok, warn, fail, skip), and a fix under each failure:
 //
 //   engine     a Docker Engine answers (DOCKER_HOST, else the system, Docker Desktop,
-//              Colima and Podman sockets, in that order)
-//   compose    Docker Compose v2 (`docker compose version --short`)
+//              Colima and Podman sockets, in that order), Engine 25 or later (API 1.44:
+//              the health checks' start interval)
+//   compose    Docker Compose v2, 2.22 or later (`docker compose version --short`)
 //   buildx     Docker Buildx (`docker buildx version`)
 //   config     `docker compose config --quiet` accepts the project
 //   ports      the app's host port can be listened on (or this very stack holds it)
@@ -55,6 +56,8 @@ export interface Catalogue {
   fixLabel: string;
   skipped(p: { what: string }): string;
   engineOk(p: { where: string; source: string; version: string; api: string }): string;
+  engineOld(p: { where: string; version: string; api: string }): string;
+  engineOldFix(): string;
   engineHostFail(p: { host: string; error: string }): string;
   engineHostFix(p: { host: string }): string;
   engineNoSocket(p: { paths: string }): string;
@@ -138,6 +141,8 @@ const en: Catalogue = {
   fixLabel: 'fix',
   skipped: (p) => `not checked: ${p.what}`,
   engineOk: (p) => `${p.where} (${p.source}), Docker ${p.version}, API ${p.api}`,
+  engineOld: (p) => `${p.where}: Docker ${p.version}, API ${p.api}: the stack needs Docker Engine ${ENGINE_MIN.version} or later (API ${ENGINE_MIN.api}): Compose refuses the health checks' start_interval on an older engine`,
+  engineOldFix: () => `update the engine to ${ENGINE_MIN.version} or later: Docker Desktop ${ENGINE_MIN.desktop} or later, or Docker's docker-ce packages (Debian 13 and Ubuntu 24.04 ship a new enough docker.io)`,
   engineHostFail: (p) => `DOCKER_HOST=${p.host} does not answer: ${p.error}`,
   engineHostFix: (p) => `start the engine DOCKER_HOST=${p.host} points at, or unset DOCKER_HOST to use this machine's own`,
   engineNoSocket: (p) => `no Docker socket on this machine (looked for ${p.paths})`,
@@ -146,7 +151,7 @@ const en: Catalogue = {
   engineDeadFix: () => 'start Docker: open Docker Desktop, run colima start, or sudo systemctl start docker; then run doctor again',
   enginePermissionFix: (p) => `you may not use ${p.socket}: sudo usermod -aG docker "$USER", then log out and in again`,
   composeOk: (p) => `version ${p.version}`,
-  composeOld: (p) => `version ${p.version}: ${p.min} or later is needed for docker compose watch`,
+  composeOld: (p) => `version ${p.version}: the stack needs ${p.min} or later (health check start_interval, docker compose watch)`,
   composeOldFix: () => 'update Docker Desktop, or the docker-compose-plugin package',
   composeV1: (p) => `only Compose v1 (docker-compose ${p.version}) was found: the stack needs Compose v2 (docker compose)`,
   composeMissing: (p) => `docker compose is not available (${p.error})`,
@@ -224,6 +229,8 @@ const ko: Catalogue = {
   fixLabel: '해결',
   skipped: (p) => `점검하지 않음: ${p.what}`,
   engineOk: (p) => `${p.where} (${p.source}), Docker ${p.version}, API ${p.api}`,
+  engineOld: (p) => `${p.where}: Docker ${p.version}, API ${p.api}: 이 스택에는 Docker Engine ${ENGINE_MIN.version} 이상(API ${ENGINE_MIN.api})이 필요합니다: 더 오래된 엔진에서는 Compose가 헬스체크의 start_interval을 거부합니다`,
+  engineOldFix: () => `엔진을 ${ENGINE_MIN.version} 이상으로 업데이트하세요: Docker Desktop ${ENGINE_MIN.desktop} 이상, 또는 Docker의 docker-ce 패키지 (Debian 13과 Ubuntu 24.04의 docker.io는 충분히 새로움)`,
   engineHostFail: (p) => `DOCKER_HOST=${p.host}이(가) 응답하지 않습니다: ${p.error}`,
   engineHostFix: (p) => `DOCKER_HOST=${p.host}이(가) 가리키는 엔진을 시작하거나, 이 컴퓨터의 엔진을 쓰려면 DOCKER_HOST를 지우세요 (unset DOCKER_HOST)`,
   engineNoSocket: (p) => `이 컴퓨터에 Docker 소켓이 없습니다 (찾아본 곳: ${p.paths})`,
@@ -232,7 +239,7 @@ const ko: Catalogue = {
   engineDeadFix: () => 'Docker를 시작하세요: Docker Desktop을 열거나, colima start 또는 sudo systemctl start docker를 실행한 뒤 doctor를 다시 실행하세요',
   enginePermissionFix: (p) => `${p.socket}을(를) 쓸 권한이 없습니다: sudo usermod -aG docker "$USER" 실행 후 다시 로그인하세요`,
   composeOk: (p) => `버전 ${p.version}`,
-  composeOld: (p) => `버전 ${p.version}: docker compose watch에는 ${p.min} 이상이 필요합니다`,
+  composeOld: (p) => `버전 ${p.version}: 이 스택에는 ${p.min} 이상이 필요합니다 (헬스체크 start_interval, docker compose watch)`,
   composeOldFix: () => 'Docker Desktop이나 docker-compose-plugin 패키지를 업데이트하세요',
   composeV1: (p) => `Compose v1(docker-compose ${p.version})만 있습니다: 이 스택에는 Compose v2(docker compose)가 필요합니다`,
   composeMissing: (p) => `docker compose를 쓸 수 없습니다 (${p.error})`,
@@ -308,6 +315,23 @@ export function parseVersion(text: string): [number, number, number] | undefined
 export function parseBuildxVersion(text: string): string | undefined {
   const m = /buildx\s+v?(\d+\.\d+(?:\.\d+)?[^\s]*)/.exec(text) ?? /\bv?(\d+\.\d+\.\d+[^\s]*)/.exec(text);
   return m?.[1];
+}
+
+/**
+ * The oldest engine and Compose the generated stack runs on: the health checks poll fast
+ * while a container starts (Dockerfile HEALTHCHECK --start-interval, Compose start_interval),
+ * which Engine 25.0 (API 1.44) introduced; Compose refuses start_interval on an older API.
+ * Compose 2.22 also brings `docker compose watch`. README.Docker.md states the same.
+ */
+export const ENGINE_MIN = { version: '25.0', api: '1.44', desktop: '4.27' } as const;
+export const COMPOSE_MIN: [number, number, number] = [2, 22, 0];
+
+/** An engine's API version ("1.43") below ENGINE_MIN.api; an unreadable one is not "old". */
+export function engineTooOld(apiVersion: string | undefined): boolean {
+  const m = /^(\d+)\.(\d+)$/.exec(apiVersion?.trim() ?? '');
+  if (!m) return false;
+  const [major, minor] = ENGINE_MIN.api.split('.').map(Number) as [number, number];
+  return !versionAtLeast([Number(m[1]), Number(m[2]), 0], [major, minor, 0]);
 }
 
 export function versionAtLeast(version: [number, number, number], min: [number, number, number]): boolean {
@@ -533,7 +557,9 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   // The engine.
   const { engine, tried } = await findEngine(env, { timeoutMs: 5000 });
   if (engine) {
-    add({ id: 'engine', status: 'ok', detail: t.engineOk({ where: engine.target.description, source: engine.target.source, version: engine.version.Version ?? '?', api: engine.version.ApiVersion ?? '?' }) });
+    const version = { where: engine.target.description, source: engine.target.source, version: engine.version.Version ?? '?', api: engine.version.ApiVersion ?? '?' };
+    if (engineTooOld(engine.version.ApiVersion)) add({ id: 'engine', status: 'fail', detail: t.engineOld(version), fix: t.engineOldFix() });
+    else add({ id: 'engine', status: 'ok', detail: t.engineOk(version) });
   } else if (env['DOCKER_HOST']) {
     add({ id: 'engine', status: 'fail', detail: t.engineHostFail({ host: env['DOCKER_HOST'], error: tried[0]?.error ?? '?' }), fix: t.engineHostFix({ host: env['DOCKER_HOST'] }) });
   } else if (tried.length === 0) {
@@ -555,8 +581,8 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   const composeVersion = compose.code === 0 ? parseVersion(compose.stdout) : undefined;
   if (composeVersion && composeVersion[0] >= 2) {
     const text = compose.stdout.trim();
-    if (versionAtLeast(composeVersion, [2, 22, 0])) add({ id: 'compose', status: 'ok', detail: t.composeOk({ version: text }) });
-    else add({ id: 'compose', status: 'warn', detail: t.composeOld({ version: text, min: '2.22' }), fix: t.composeOldFix() });
+    if (versionAtLeast(composeVersion, COMPOSE_MIN)) add({ id: 'compose', status: 'ok', detail: t.composeOk({ version: text }) });
+    else add({ id: 'compose', status: 'fail', detail: t.composeOld({ version: text, min: COMPOSE_MIN.slice(0, 2).join('.') }), fix: t.composeOldFix() });
   } else if (composeVersion) {
     add({ id: 'compose', status: 'fail', detail: t.composeV1({ version: compose.stdout.trim() }), fix: t.composeFix() });
   } else {
