@@ -5,10 +5,10 @@
 // the addresses it listens on, and how it reacts to SIGTERM. Everything lands in
 // <outDir>/apps.json.
 //
-//   node test/corpus/make-apps.ts <outDir> [name...] [--no-verify] [--skip-make] [--json FILE]
+//   node test/corpus/make-apps.ts <outDir> [name...] [--no-verify] [--skip-make] [--json FILE] [--cache-dir DIR]
 //
 // Caches (npm, pnpm store, a pinned pnpm, create-next-app's preferences) live in
-// <dirname(outDir)>/.corpus-cache, so a second run is faster. Attempts that need GitHub
+// <dirname(outDir)>/.corpus-cache, or in --cache-dir, so a second run is faster. Attempts that need GitHub
 // (create-hono, create-turbo) are kept in the list: they record how they fail offline.
 // Node 24 runs this file directly (type stripping): erasable TypeScript only, node: builtins only.
 
@@ -745,10 +745,12 @@ async function main(): Promise<void> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const jsonIdx = argv.indexOf('--json');
   const jsonOut = jsonIdx >= 0 ? argv[jsonIdx + 1] : undefined;
-  const positional = argv.filter((a, i) => !a.startsWith('--') && !(jsonIdx >= 0 && i === jsonIdx + 1));
+  const cacheIdx = argv.indexOf('--cache-dir');
+  const cacheArg = cacheIdx >= 0 ? argv[cacheIdx + 1] : undefined;
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !(jsonIdx >= 0 && i === jsonIdx + 1) && !(cacheIdx >= 0 && i === cacheIdx + 1));
   const outArg = positional[0];
-  if (!outArg) {
-    console.error(`usage: node test/corpus/make-apps.ts <outDir> [name...] [--no-verify] [--skip-make] [--json FILE]\napps: ${APPS.map((a) => a.name).join(' ')}`);
+  if (!outArg || (cacheIdx >= 0 && !cacheArg)) {
+    console.error(`usage: node test/corpus/make-apps.ts <outDir> [name...] [--no-verify] [--skip-make] [--json FILE] [--cache-dir DIR]\napps: ${APPS.map((a) => a.name).join(' ')}`);
     process.exit(2);
   }
   const outDir = path.resolve(outArg);
@@ -762,7 +764,7 @@ async function main(): Promise<void> {
   const verify = !flags.has('--no-verify');
   const skipMake = flags.has('--skip-make');
 
-  const cacheRoot = path.join(path.dirname(outDir), '.corpus-cache');
+  const cacheRoot = cacheArg ? path.resolve(cacheArg) : path.join(path.dirname(outDir), '.corpus-cache');
   const npmCache = path.join(cacheRoot, 'npm');
   const cacheWasWarm = fs.existsSync(npmCache);
   fs.mkdirSync(npmCache, { recursive: true });
