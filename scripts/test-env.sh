@@ -8,7 +8,10 @@
 #      nats:2.10: pulled when a registry is reachable, otherwise faithful local stand-ins
 #      (scripts/standins/, each labelled as such), built only when absent;
 #   4. Debian's docker-registry and apache2-utils (htpasswd) for the registry tests
-#      (installed only: the tests start their own registries on free loopback ports).
+#      (installed only: the tests start their own registries on free loopback ports);
+#   5. the validators test/unit/validators.test.ts runs besides its npm ones: kustomize
+#      (Debian 13's, on Debian 12 with the same low pin as the engine) and python3-botocore
+#      (for Debian's own /usr/bin/python3).
 # When everything is there it only checks, in a few seconds.
 #
 # Usage: scripts/test-env.sh [--check]
@@ -111,12 +114,24 @@ apt_install() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 1 and 4. Host tools: shellcheck, docker-registry, htpasswd (apache2-utils).
+# 1, 4 and 5. Host tools: shellcheck, docker-registry, htpasswd (apache2-utils), kustomize,
+# botocore.
 
 host_tool_packages() {
   command -v shellcheck >/dev/null 2>&1 || echo shellcheck
   command -v docker-registry >/dev/null 2>&1 || echo docker-registry
   command -v htpasswd >/dev/null 2>&1 || echo apache2-utils
+  command -v kustomize >/dev/null 2>&1 || echo kustomize
+  botocore_ok || echo python3-botocore
+}
+
+# The validator test runs Debian's own Python (not a pyenv or venv one first on PATH).
+botocore_ok() { /usr/bin/python3 -c 'import botocore' >/dev/null 2>&1; }
+botocore_version() { /usr/bin/python3 -c 'import botocore; print(botocore.__version__)' 2>/dev/null || echo none; }
+# Debian's build reports "(devel)": its package version says more.
+kustomize_version() {
+  command -v kustomize >/dev/null 2>&1 || { echo none; return; }
+  dpkg-query -W -f='${Version} (Debian)\n' kustomize 2>/dev/null || kustomize version 2>/dev/null | head -n 1
 }
 
 # The tests start their own registries on free loopback ports: the packaged service must not
@@ -246,6 +261,11 @@ ensure_tools_and_engine() {
       die "the running Docker Engine lacks: $joined, and it is not Debian's docker.io: install its Compose v2 and Buildx plugins and re-run"
     is_debian_12 && trixie_apt_sources
     mapfile -t -O ${#pkgs[@]} pkgs < <(engine_packages)
+  fi
+  # Debian 12 has no kustomize package: Debian 13's (a static Go binary) works there.
+  if is_debian_12 && printf '%s\n' "${pkgs[@]}" | grep -qx kustomize; then
+    trixie_apt_sources
+    pkgs=("${pkgs[@]/#kustomize/kustomize/trixie}")
   fi
   # dockerd runs docker-init for `docker run --init` and compose `init: true`: tini provides it.
   grep -qx 'docker-init' <<<"$parts" && pkgs+=(tini)
@@ -438,6 +458,8 @@ summary() {
     printf '%-13s %s\n' "engine" "not reachable"
   fi
   printf '%-13s %s\n' "registry" "$(command -v docker-registry || echo none), htpasswd: $(command -v htpasswd || echo none)"
+  printf '%-13s %s\n' "kustomize" "$(kustomize_version)"
+  printf '%-13s %s\n' "botocore" "$(botocore_version) (/usr/bin/python3)"
   elapsed_ms=$((($(date +%s%N) - START_NS) / 1000000))
   printf '%-13s %d.%03d s\n' "total time" $((elapsed_ms / 1000)) $((elapsed_ms % 1000))
 }

@@ -12,11 +12,34 @@ import { renderWorkshopFiles } from './workshop.ts';
 
 export type { FileKind, RenderedFile } from '../rendered.ts';
 
+/**
+ * What .dockerignore leaves out of the build context besides its fixed list: the folder of
+ * each file a service writes (db/init, mongodb/init), or the file itself when it sits at the
+ * top or in scripts/ (where the app's own scripts may live).
+ */
+export function serviceContextExclusions(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const path of paths) {
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    out.add(dir === '' || dir === 'scripts' ? path : dir);
+  }
+  return [...out].sort();
+}
+
 export function renderAppFiles(model: StackModel): RenderedFile[] {
+  // What each service adds (a database's db/init/ and backup scripts).
+  const serviceFiles: RenderedFile[] = [];
+  const context = { projectName: model.projectName, networks: model.networks, sampleApp: model.sampleApp, lang: model.lang };
+  for (const service of model.services) {
+    const module = SERVICE_MODULES.find((m) => m.id === service.module);
+    if (module?.files) serviceFiles.push(...module.files(service, context));
+  }
+  const ignoreModel = { ...model, contextExclusions: serviceContextExclusions(serviceFiles.map((f) => f.path)) };
   const files: RenderedFile[] = [
     { path: 'Dockerfile', content: renderTemplate('app/Dockerfile.ejs', model), kind: 'generated' },
     { path: model.composeFile, content: renderCompose(model), kind: 'generated' },
-    { path: '.dockerignore', content: renderTemplate('app/dockerignore.ejs', model), kind: 'generated' },
+    { path: '.dockerignore', content: renderTemplate('app/dockerignore.ejs', ignoreModel), kind: 'generated' },
     { path: '.gitignore', content: renderTemplate('app/gitignore-block.ejs', model), kind: 'block' },
     // Blocks: many projects have their own .gitattributes and .env.example already.
     { path: '.gitattributes', content: renderTemplate('app/gitattributes.ejs', model), kind: 'block' },
@@ -31,12 +54,7 @@ export function renderAppFiles(model: StackModel): RenderedFile[] {
       { path: model.app.install.lockfile, content: renderTemplate(`app/sample/locks/${model.sample.variant}/${model.app.install.lockfile}.ejs`, model), kind: 'starter' },
     );
   }
-  // What each service adds (a database's db/init/ and backup scripts).
-  const context = { projectName: model.projectName, networks: model.networks, sampleApp: model.sampleApp, lang: model.lang };
-  for (const service of model.services) {
-    const module = SERVICE_MODULES.find((m) => m.id === service.module);
-    if (module?.files) files.push(...module.files(service, context));
-  }
+  files.push(...serviceFiles);
   // Registry push scripts, publish workflows, Dependabot (only for the chosen targets).
   files.push(...renderRegistryFiles(model));
   // Deploy configs and scripts (only for the chosen targets).
