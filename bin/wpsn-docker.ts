@@ -3,7 +3,6 @@
 // and through Yeoman's environment when it has to ask questions on a terminal.
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
 import { conflictsOf, foreignConflictsOf } from '../core/plan.ts';
@@ -13,6 +12,7 @@ import { packageVersion } from '../core/templates.ts';
 import { registryNotices } from '../schema/registry.ts';
 import { appNotices } from '../core/detect/notices.ts';
 import { planLines } from './plan-lines.ts';
+import { commandTypo, parseCommandLine, UsageError, type FlagSpecs } from './args.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
 
@@ -81,13 +81,13 @@ function usage(): string {
 }
 
 function parse(argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const options: FlagSpecs = {};
   for (const o of ANSWER_OPTIONS) options[o.flag] = { type: o.kind === 'boolean' ? 'boolean' : 'string' };
   for (const o of CONTROL_OPTIONS) options[o.flag] = { type: o.kind, ...(o.alias ? { short: o.alias } : {}) };
   options['help'] = { type: 'boolean', short: 'h' };
   options['version'] = { type: 'boolean' };
   options['skip-install'] = { type: 'boolean' };
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  return parseCommandLine(argv, options);
 }
 
 type Runner = (argv: string[]) => Promise<number>;
@@ -120,7 +120,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    stderr(`wpsn-docker: ${(error as Error).message}\nRun wpsn-docker --help for the options.\n`);
+    if (!(error instanceof UsageError)) throw error;
+    stderr(`wpsn-docker: ${error.message}\nRun wpsn-docker --help for the options.\n`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
@@ -137,6 +138,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const dir = positionals[0] ?? '.';
+  const typo = commandTypo(dir, Object.keys(COMMANDS));
+  if (typo !== undefined) {
+    stderr(`wpsn-docker: ${typo}\n`);
+    return EXIT.usage;
+  }
   if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) return interactive(dir, values);
 
   const plan = (): Planned => {

@@ -5,6 +5,8 @@ import { normaliseProjectName } from '../schema/names.ts';
 import { StackSpec } from '../schema/stack.ts';
 import { InputError, type Problem } from './errors.ts';
 import { ANSWER_OPTIONS, coerceFlag } from './options.ts';
+import { keysAt } from './spec-keys.ts';
+import { closest } from './suggest.ts';
 
 export type Raw = Record<string, unknown>;
 
@@ -111,7 +113,20 @@ export function zodProblems(error: z.ZodError, layers: readonly Layer[], merged:
       if (keys.length > 0) sourcePath = [...path, keys[0]!];
       field = keys.map((k) => (path.length ? `${path.join('.')}.${k}` : k)).join(', ');
       rule = `unknown key${keys.length > 1 ? 's' : ''}: not part of the stack spec (see schema/stack.schema.json)`;
+      // "did you mean database?" for each key close to one the spec allows there.
+      const known = keysAt(StackSpec, path, merged).filter((k) => k !== '$schema');
+      const guesses = keys.flatMap((k) => {
+        const guess = closest(k, known);
+        return guess === undefined ? [] : [keys.length > 1 ? `${k} -> ${guess}` : guess];
+      });
+      if (guesses.length) rule += `; did you mean ${guesses.join(', ')}?`;
       value = keys.length === 1 ? getPath(merged, [...path, keys[0]!]) : undefined;
+    }
+    // A given project name is taken as it is (Compose's rule), not normalised as the
+    // directory name is: what it would normalise to is offered instead.
+    if (field === 'projectName' && issue.code === 'invalid_format' && typeof value === 'string') {
+      const normalised = normaliseProjectName(value);
+      if (normalised !== undefined && normalised !== value) rule += `; did you mean ${normalised}?`;
     }
     const problem: Problem = { field, rule };
     const source = sourceOf(layers, sourcePath);

@@ -20,10 +20,10 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { OFFLINE_ARCHIVE, OFFLINE_LOAD_SCRIPT } from '../../core/render/workshop.ts';
 import { shellQuote, shellWord } from '../../core/shell.ts';
+import { parseCommandLine } from '../args.ts';
 import { cliEnv, findEngine, type Engine } from './engine.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -82,12 +82,7 @@ export interface BundleOptions {
 export function parseBundleArgs(argv: string[]): BundleOptions | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { output: { type: 'string' }, level: { type: 'string' }, build: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseCommandLine(argv, { output: { type: 'string' }, level: { type: 'string' }, build: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   } catch (error) {
     throw new BundleUsageError((error as Error).message);
   }

@@ -21,7 +21,6 @@ import { existsSync, readFileSync, statfsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch as hostArchRaw, platform as hostPlatform } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type Dockerode from 'dockerode';
 import { InputError } from '../../core/errors.ts';
 import { deriveModel, type StackModel } from '../../core/model.ts';
@@ -31,6 +30,7 @@ import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC, YO_RC_MAX_BYTES } from '../../core/state.ts';
 import type { Language } from '../../schema/defaults.ts';
 import { COMPOSE_FILES } from '../../schema/stack.ts';
+import { parseCommandLine } from '../args.ts';
 import { cliEnv, findEngine, socketCandidates, withTimeout } from './engine.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -798,17 +798,12 @@ engine too: the other checks still run), 2 invalid usage or unreadable project a
 export function parseDoctorArgs(argv: string[]): DoctorOptions | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        'no-pull': { type: 'boolean' },
-        'pull-timeout': { type: 'string' },
-        lang: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
+    parsed = parseCommandLine(argv, {
+      json: { type: 'boolean' },
+      'no-pull': { type: 'boolean' },
+      'pull-timeout': { type: 'string' },
+      lang: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
   } catch (error) {
     throw new DoctorUsageError((error as Error).message);

@@ -4,12 +4,12 @@
 // report in the CLI's own lines, bin/plan-lines.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ConflictError } from '../../core/errors.ts';
 import { conflictsOf, foreignConflictsOf, type Plan } from '../../core/plan.ts';
 import { carryOut, preparePlan, readInputs, resolveInputs, type Inputs, type Planned } from '../../core/project.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { planLines } from '../plan-lines.ts';
+import { parseCommandLine, UsageError, type FlagSpecs } from '../args.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
 
@@ -41,12 +41,12 @@ export interface Subcommand {
 }
 
 function parse(command: Subcommand, argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const options: FlagSpecs = {};
   for (const o of command.options) options[o.flag] = { type: 'string' };
   options['yes'] = { type: 'boolean', short: 'y' };
   options['force'] = { type: 'boolean' };
   options['help'] = { type: 'boolean', short: 'h' };
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  return parseCommandLine(argv, options);
 }
 
 /** The Yeoman sub-generator next to the app's: index.js once compiled, index.ts from source. */
@@ -73,7 +73,8 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
   try {
     parsed = parse(command, argv);
   } catch (error) {
-    process.stderr.write(`wpsn-docker ${command.name}: ${(error as Error).message}\nRun wpsn-docker ${command.name} --help for the options.\n`);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`wpsn-docker ${command.name}: ${error.message}\nRun wpsn-docker ${command.name} --help for the options.\n`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;

@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type Dockerode from 'dockerode';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../core/errors.ts';
@@ -15,6 +14,7 @@ import { deriveModel } from '../../core/model.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC } from '../../core/state.ts';
+import { parseCommandLine } from '../args.ts';
 
 export const EXIT = { ok: 0, unhealthy: 1, usage: 2 } as const;
 
@@ -380,17 +380,12 @@ interface VerifyOptions {
 }
 
 function parseVerifyArgs(argv: string[]): VerifyOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      dir: { type: 'string' },
-      json: { type: 'boolean' },
-      wait: { type: 'string' },
-      'project-name': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseCommandLine(argv, {
+    dir: { type: 'string' },
+    json: { type: 'boolean' },
+    wait: { type: 'string' },
+    'project-name': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
   if (positionals.length > 1) throw new VerifyUsageError(`one directory at most, got ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);

@@ -356,9 +356,12 @@ const ROWS: Row[] = [
     rule: /is a mysql image, but the database is postgres/,
   },
   // --- usage
-  { group: 'usage', name: 'an unknown flag', scene: 'fresh', args: ['--colour', 'blue'], field: "'--colour'", rule: /Unknown option/ },
-  { group: 'usage', name: 'a flag without its value', scene: 'fresh', args: ['--port'], field: "'--port <value>'", rule: /argument missing/ },
-  { group: 'usage', name: 'a value for a switch', scene: 'fresh', args: ['--force=no'], field: '--force', rule: /does not take an argument/ },
+  { group: 'usage', name: 'an unknown flag', scene: 'fresh', args: ['--colour', 'blue'], field: '--colour', rule: /^wpsn-docker: --colour: unknown option$/ },
+  { group: 'usage', name: 'a mistyped flag', scene: 'fresh', args: ['--databse', 'postgres'], field: '--databse', rule: /unknown option; did you mean --database\?$/ },
+  { group: 'usage', name: 'a flag without its value', scene: 'fresh', args: ['--port'], field: '--port', rule: /needs a value \(--port VALUE\), and none was given/ },
+  { group: 'usage', name: 'a flag followed by another flag instead of its value', scene: 'fresh', args: ['--port', '--force'], field: '--port = "--force"', rule: /looks like an option, not its value/ },
+  { group: 'usage', name: 'a value for a switch', scene: 'fresh', args: ['--force=no'], field: '--force = "no"', rule: /takes no value \(it is a switch/ },
+  { group: 'usage', name: 'a mistyped command', scene: 'fresh', destination: () => 'verfiy', args: [], field: '"verfiy"', rule: /is not a command; did you mean verify\?/ },
   { group: 'usage', name: 'two directories', scene: 'fresh', args: ['other'], field: '"other"', rule: /one directory at most/ },
 ];
 

@@ -1,0 +1,174 @@
+// A first run that helps (issue 14): a mistyped command, flag or answers-file key is
+// refused with "did you mean ...?", the argument parser's own text never reaches the
+// user, and a project name Compose would refuse gets the name it would normalise to.
+// Each message is asserted exactly.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandTypo, parseCommandLine, unknownFlagMessage, UsageError, type FlagSpecs } from '../../bin/args.ts';
+import { readAnswersFile } from '../../core/answers-file.ts';
+import { InputError } from '../../core/errors.ts';
+import { flagsLayer, resolveSpec } from '../../core/spec.ts';
+import { keysAt } from '../../core/spec-keys.ts';
+import { closest, editDistance } from '../../core/suggest.ts';
+import { StackSpec } from '../../schema/stack.ts';
+import { ensureBuilt, makeTempDir, removeTempDirs, runCli } from './helpers/cli.ts';
+
+const COMMANDS = ['verify', 'registry', 'deploy', 'bundle', 'doctor'];
+
+function usageMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) return error.message;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe('editDistance and closest', () => {
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('verfiy', 'verify')).toBe(1);
+    expect(editDistance('databse', 'database')).toBe(1);
+    expect(editDistance('doctr', 'doctor')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('demo', 'deploy')).toBe(3);
+  });
+
+  it('suggests within 2 edits (1 for short words), never on a tie', () => {
+    expect(closest('verfiy', COMMANDS)).toBe('verify');
+    expect(closest('regsitry', COMMANDS)).toBe('registry');
+    expect(closest('bundel', COMMANDS)).toBe('bundle');
+    expect(closest('demo', COMMANDS)).toBeUndefined();
+    expect(closest('app', COMMANDS)).toBeUndefined();
+    expect(closest('HOSTPORT', ['hostPort', 'port'])).toBe('hostPort');
+    expect(closest('ab', ['ac', 'ad'])).toBeUndefined();
+  });
+});
+
+describe('the command line: clean messages naming the flag, the value and the rule', () => {
+  const specs: FlagSpecs = { database: { type: 'string' }, port: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' } };
+
+  it('reads flags, values and positionals as parseArgs does', () => {
+    expect(parseCommandLine(['demo', '--port', '8080', '-y', '--database=postgres', '--', '--x'], specs)).toEqual({
+      values: { port: '8080', yes: true, database: 'postgres' },
+      positionals: ['demo', '--x'],
+    });
+    expect(parseCommandLine(['--port=-1'], specs).values).toEqual({ port: '-1' });
+  });
+
+  it('an unknown flag, with the known one it is closest to', () => {
+    expect(usageMessage(() => parseCommandLine(['--databse', 'postgres'], specs))).toBe('--databse: unknown option; did you mean --database?');
+    expect(usageMessage(() => parseCommandLine(['--colour'], specs))).toBe('--colour: unknown option');
+    expect(usageMessage(() => parseCommandLine(['-x'], specs))).toBe('-x: unknown option');
+    expect(unknownFlagMessage('--forse', specs)).toBe('--forse: unknown option; did you mean --force?');
+  });
+
+  it('a missing value, the next flag in its place, a value for a switch', () => {
+    expect(usageMessage(() => parseCommandLine(['--port'], specs))).toBe('--port: needs a value (--port VALUE), and none was given');
+    expect(usageMessage(() => parseCommandLine(['--port', '--yes'], specs))).toBe(
+      '--port = "--yes": the word after --port looks like an option, not its value: give --port a value, or write --port=--yes if that is the value',
+    );
+    expect(usageMessage(() => parseCommandLine(['--yes=no'], specs))).toBe('--yes = "no": takes no value (it is a switch: write --yes alone)');
+  });
+
+  it('a directory argument that is a command mistyped or out of place', () => {
+    expect(commandTypo('verfiy', COMMANDS)).toBe('"verfiy" is not a command; did you mean verify? (to scaffold into a directory of that name, write ./verfiy); nothing was written');
+    expect(commandTypo('deploy', COMMANDS)).toBe('"deploy" is a command: write it first (wpsn-docker deploy ...), or write ./deploy to scaffold into a directory of that name; nothing was written');
+    expect(commandTypo('./verfiy', COMMANDS)).toBeUndefined();
+    expect(commandTypo('demo', COMMANDS)).toBeUndefined();
+    expect(commandTypo('my-app', COMMANDS)).toBeUndefined();
+  });
+});
+
+describe('answers: an unknown key names the file, the key and the key it is closest to', () => {
+  it('keysAt finds the keys of nested objects, list entries and the catalog entry of its kind', () => {
+    expect(keysAt(StackSpec, [], {})).toContain('database');
+    expect(keysAt(StackSpec, ['app'], {})).toContain('hostPort');
+    expect(keysAt(StackSpec, ['extraServices', 0], { extraServices: [{}] })).toContain('hardening');
+    const valkey = keysAt(StackSpec, ['services', 0], { services: [{ kind: 'valkey' }] });
+    expect(valkey).toContain('persistence');
+    expect(valkey).not.toContain('cacheMb');
+    expect(keysAt(StackSpec, ['projectName'], {})).toEqual([]);
+  });
+
+  it('from an answers file', () => {
+    const dir = makeTempDir('wpsn-first-run-');
+    const file = join(dir, 'answers.yaml');
+    writeFileSync(file, 'projectName: shop\ndatabse:\n  kind: postgres\napp:\n  hostport: 8080\n');
+    expect(usageMessage(() => resolveSpec([readAnswersFile(file)], { dirName: 'x' }))).toBe(
+      [
+        'invalid input (2 problems); nothing was written:',
+        '  - app.hostport (--answers answers.yaml) = 8080: unknown key: not part of the stack spec (see schema/stack.schema.json); did you mean hostPort?',
+        '  - databse (--answers answers.yaml) = {"kind":"postgres"}: unknown key: not part of the stack spec (see schema/stack.schema.json); did you mean database?',
+      ].join('\n'),
+    );
+  });
+
+  it('several keys of one entry, each with its guess; none for a key close to nothing', () => {
+    const layer = { source: '--answers b.json', values: { services: [{ kind: 'valkey', volum: 'x', imgae: 'y' }], zzz: 1 } };
+    expect(usageMessage(() => resolveSpec([layer], { dirName: 'x' }))).toBe(
+      [
+        'invalid input (2 problems); nothing was written:',
+        '  - services.0.volum, services.0.imgae (--answers b.json): unknown keys: not part of the stack spec (see schema/stack.schema.json); did you mean volum -> volume, imgae -> image?',
+        '  - zzz (--answers b.json) = 1: unknown key: not part of the stack spec (see schema/stack.schema.json)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('--project-name: taken as given, with the name it would normalise to offered', () => {
+  const rule = 'the project name must match ^[a-z0-9][a-z0-9_-]*$ (lowercase letters, digits, "-" and "_", starting with a letter or digit, at most 63 characters)';
+  it.each([
+    ['My App', `; did you mean my-app?`],
+    ['my.app', `; did you mean my-app?`],
+    ['Shop', `; did you mean shop?`],
+    ['日本', ''],
+  ])('%s', (name, guess) => {
+    expect(usageMessage(() => resolveSpec([flagsLayer({ 'project-name': name })], { dirName: 'x' }))).toBe(
+      `invalid input (1 problem); nothing was written:\n  - projectName (--project-name) = ${JSON.stringify(name)}: ${rule}${guess}`,
+    );
+  });
+
+  it('the default from a directory named "My App" is normalised', () => {
+    expect(resolveSpec([], { dirName: 'My App' }).projectName).toBe('my-app');
+  });
+});
+
+describe('the built bin: exit 2, the message exactly, nothing written', () => {
+  let cwd: string;
+  beforeAll(() => {
+    ensureBuilt();
+    cwd = makeTempDir('wpsn-first-run-cli-');
+  });
+  afterAll(() => removeTempDirs());
+
+  it.each([
+    [['verfiy'], 'wpsn-docker: "verfiy" is not a command; did you mean verify? (to scaffold into a directory of that name, write ./verfiy); nothing was written\n'],
+    [['--yes', 'verify'], 'wpsn-docker: "verify" is a command: write it first (wpsn-docker verify ...), or write ./verify to scaffold into a directory of that name; nothing was written\n'],
+    [['--databse', 'postgres', '--yes'], 'wpsn-docker: --databse: unknown option; did you mean --database?\nRun wpsn-docker --help for the options.\n'],
+    [['--port'], 'wpsn-docker: --port: needs a value (--port VALUE), and none was given\nRun wpsn-docker --help for the options.\n'],
+    [['registry', '--registy', 'ghcr'], 'wpsn-docker registry: --registy: unknown option; did you mean --registry?\nRun wpsn-docker registry --help for the options.\n'],
+    [['deploy', '--deplyo', 'swarm'], 'wpsn-docker deploy: --deplyo: unknown option; did you mean --deploy?\nRun wpsn-docker deploy --help for the options.\n'],
+    [['verify', '--jsn'], 'wpsn-docker verify: --jsn: unknown option; did you mean --json?\nRun wpsn-docker verify --help for the options.\n'],
+    [['bundle', '--levle', '3'], 'wpsn-docker bundle: --levle: unknown option; did you mean --level?\nRun wpsn-docker bundle --help for the options.\n'],
+    [['doctor', '--no-pul'], 'wpsn-docker doctor: --no-pul: unknown option; did you mean --no-pull?\nRun wpsn-docker doctor --help for the options.\n'],
+  ])('wpsn-docker %j', (args, message) => {
+    const r = runCli(cwd, args);
+    expect(r.stderr, r.describe).toBe(message);
+    expect(r.code, r.describe).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('an answers file with a mistyped key: the file, the key and the guess', () => {
+    const dir = makeTempDir('wpsn-first-run-answers-');
+    writeFileSync(join(dir, 'answers.yml'), 'databse: postgres\n');
+    const r = runCli(dir, ['out', '--yes', '--answers', 'answers.yml']);
+    expect(r.stderr, r.describe).toBe(
+      'wpsn-docker: invalid input (1 problem); nothing was written:\n  - databse (--answers answers.yml) = "postgres": unknown key: not part of the stack spec (see schema/stack.schema.json); did you mean database?\n',
+    );
+    expect(r.code).toBe(2);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
