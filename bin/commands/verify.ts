@@ -6,7 +6,7 @@
 //   2  no engine answers, not a generated project, or a usage error.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../core/errors.ts';
@@ -14,6 +14,7 @@ import { deriveModel } from '../../core/model.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC } from '../../core/state.ts';
+import { shellWord } from '../../core/shell.ts';
 import { parseCommandLine } from '../args.ts';
 
 export const EXIT = { ok: 0, unhealthy: 1, usage: 2 } as const;
@@ -39,7 +40,8 @@ Options:
   --wait <seconds>         poll until every service is healthy or the time runs out,
                            with one progress line on stderr
   --json                   print one JSON object instead of the table:
-                           { ok, project, engine, expected, services[], reasons[] }
+                           { ok, project, engine, expected, services[], reasons[] },
+                           and hint (the command that starts the stack) when nothing runs
   -h, --help               show this help
 
 Expected services: app and every service of the stack (redis; db when the project has a
@@ -339,6 +341,20 @@ export function renderTable(services: readonly ServiceReport[]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 2))).join('').trimEnd()).join('\n');
 }
 
+/**
+ * What to run when nothing of the project runs (no container at all: never started, or
+ * taken down): the command that starts it, from the directory verify was run in. Undefined
+ * when some container exists (then each service's reason says what is wrong).
+ */
+export function startHint(project: Pick<ProjectInfo, 'dir' | 'name' | 'nameSource'>, rows: readonly ContainerRow[], cwd: string): string | undefined {
+  if (rows.length > 0) return undefined;
+  const rel = relative(cwd, project.dir);
+  const cd = rel === '' ? '' : `cd ${shellWord(rel)} && `;
+  // A name Compose would not pick itself (given with --project-name) must be given to it too.
+  const name = project.nameSource === '--project-name' ? ` -p ${shellWord(project.name)}` : '';
+  return `nothing of the project ${project.name} is running: start it with  ${cd}docker compose${name} up -d --build --wait  then run verify again`;
+}
+
 /** "app (starting), redis (healthy)": each expected service's state for the wait line. */
 export function progressSummary(services: readonly ServiceReport[]): string {
   return services
@@ -493,8 +509,9 @@ export async function runVerify(argv: string[]): Promise<number> {
     const tty = process.stderr.isTTY === true;
     let lastProgress = '';
     let result;
+    let rows: ContainerRow[];
     for (;;) {
-      const rows = await collect(docker, project);
+      rows = await collect(docker, project);
       result = assess(project.expected, rows);
       const elapsed = Date.now() - started;
       if (result.ok || elapsed >= limitMs) break;
@@ -507,6 +524,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     }
     if (tty && lastProgress !== '') process.stderr.write('\r\x1b[K');
     const waited = lastProgress !== '' ? Math.round((Date.now() - started) / 100) / 10 : 0;
+    const hint = result.ok ? undefined : startHint(project, rows, process.cwd());
 
     if (json) {
       const out = {
@@ -523,6 +541,7 @@ export async function runVerify(argv: string[]): Promise<number> {
             : s.containers.map((c) => ({ ...c, expected: s.expected })),
         ),
         reasons: result.reasons,
+        ...(hint === undefined ? {} : { hint }),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
@@ -533,6 +552,7 @@ export async function runVerify(argv: string[]): Promise<number> {
       } else {
         process.stdout.write(`not healthy: ${result.reasons.length} problem${result.reasons.length === 1 ? '' : 's'}${options.waitSeconds > 0 ? ` after waiting ${options.waitSeconds}s` : ''}\n`);
         for (const reason of result.reasons) process.stderr.write(`${reason}\n`);
+        if (hint !== undefined) process.stderr.write(`${hint}\n`);
       }
     }
     return result.ok ? EXIT.ok : EXIT.unhealthy;

@@ -2,9 +2,11 @@
 // refused with "did you mean ...?", the argument parser's own text never reaches the
 // user, and a project name Compose would refuse gets the name it would normalise to.
 // Each message is asserted exactly.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHint, type ContainerRow } from '../../bin/commands/verify.ts';
 import { commandTypo, parseCommandLine, unknownFlagMessage, UsageError, type FlagSpecs } from '../../bin/args.ts';
 import { readAnswersFile } from '../../core/answers-file.ts';
 import { InputError } from '../../core/errors.ts';
@@ -170,5 +172,36 @@ describe('the built bin: exit 2, the message exactly, nothing written', () => {
     );
     expect(r.code).toBe(2);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
+
+describe('verify when nothing runs: the command that starts the stack', () => {
+  const project = { dir: '/work/shop', name: 'shop', nameSource: '.yo-rc.json' };
+  it('from the project folder, from above it, with a name Compose would not pick', () => {
+    expect(startHint(project, [], '/work/shop')).toBe('nothing of the project shop is running: start it with  docker compose up -d --build --wait  then run verify again');
+    expect(startHint(project, [], '/work')).toBe('nothing of the project shop is running: start it with  cd shop && docker compose up -d --build --wait  then run verify again');
+    expect(startHint({ ...project, dir: '/work/my shop' }, [], '/work')).toBe(
+      "nothing of the project shop is running: start it with  cd 'my shop' && docker compose up -d --build --wait  then run verify again",
+    );
+    expect(startHint({ ...project, name: 'other', nameSource: '--project-name' }, [], '/work/shop')).toBe(
+      'nothing of the project other is running: start it with  docker compose -p other up -d --build --wait  then run verify again',
+    );
+  });
+
+  it('says nothing when a container exists (its reason says what is wrong)', () => {
+    expect(startHint(project, [{ service: 'app' } as ContainerRow], '/work/shop')).toBeUndefined();
+  });
+
+  const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
+  it.skipIf(!engine)('the built bin, in a project never started: exit 1, each service missing, then the command', () => {
+    ensureBuilt();
+    const parent = makeTempDir('wpsn-first-run-verify-');
+    const name = `wpsn-never-started-${process.pid}`;
+    expect(runCli(parent, [name, '--yes']).code).toBe(0);
+    const r = runCli(parent, ['verify', name]);
+    expect(r.code, r.describe).toBe(1);
+    expect(r.stderr, r.describe).toBe(
+      `app: no container\nredis: no container\nnothing of the project ${name} is running: start it with  cd ${name} && docker compose up -d --build --wait  then run verify again\n`,
+    );
   });
 });
