@@ -15,10 +15,10 @@ export function planLines(entries: readonly PlanEntry[], yoRcChanged: boolean, b
   let changed = yoRcChanged || modeFixes.length > 0;
   for (const fix of modeFixes) lines.push(`${'fix'.padStart(10)} ${fix.path} (${describeModeFix(fix)})`);
   for (const e of entries) {
-    const label = writes(e) ? (e.action === 'create' ? 'create' : 'update') : e.action === 'remove' ? 'remove' : undefined;
+    const label = writes(e) ? e.action : e.action === 'remove' ? 'remove' : undefined;
     if (label) {
       changed = true;
-      lines.push(`${label.padStart(10)} ${printable(e.path)}`);
+      lines.push(`${label.padStart(10)} ${printable(e.path)}${label === 'merge' && e.note ? ` (${e.note})` : ''}`);
     } else if ((e.action === 'keep' && e.kind !== 'secret') || e.action === 'keep-removed') {
       // An existing secret is always kept (never rewritten): not worth a line on every run.
       lines.push(`${'keep'.padStart(10)} ${printable(e.path)}${e.note ? ` (${e.note})` : ''}`);

@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
-import { conflictsOf, foreignConflictsOf } from '../core/plan.ts';
+import { conflictError, conflictsOf, forcePlan } from '../core/plan.ts';
 import { dryRunReport } from '../core/diff.ts';
 import { carryOut, nextYoRc, preparePlan, readInputs, readText, resolveInputs, type Planned } from '../core/project.ts';
 import { packageVersion } from '../core/templates.ts';
@@ -160,10 +160,11 @@ async function main(argv: string[]): Promise<number> {
     stdout(dryRunReport(prepared.plan.entries, yoRc, read, { force: values['force'] === true, modeFixes: prepared.plan.modeFixes ?? [] }).text);
     return EXIT.ok;
   }
+  // Edited files merge with the new version; where the edits and the new version change the
+  // same lines, the run stops before any write (exit 3), unless --force takes the new versions.
   const settle = ({ prepared: p }: Planned): void => {
-    const conflicts = conflictsOf(p.plan);
-    if (conflicts.length && !values['force']) throw new ConflictError(conflicts, foreignConflictsOf(p.plan));
-    for (const entry of p.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
+    if (values['force']) forcePlan(p.plan);
+    else if (conflictsOf(p.plan).length) throw conflictError(p.plan);
   };
   const done = carryOut(dir, planned, plan, settle);
   report(dir, done.prepared.plan, done.prepared.model.composeFile, done.yoRc.changed, done.cleaned);

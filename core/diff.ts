@@ -1,6 +1,7 @@
 // Unified line diffs for --dry-run: what a run would change, file by file, without
 // writing anything. A small Myers diff (O((N+M)·D)), no dependency: the bin stays fast.
 import { printable } from './errors.ts';
+import { describeHunks, type ConflictHunk } from './merge.ts';
 
 export interface DiffOptions {
   /** Lines of context around each change (default 3, as `diff -u`). */
@@ -201,16 +202,19 @@ export function applyUnifiedDiff(before: string | undefined, diff: string): stri
 /** What a plan entry looks like to the dry-run report (core/plan.ts PlanEntry). */
 export interface DryRunEntry {
   path: string;
-  action: 'create' | 'update' | 'unchanged' | 'conflict' | 'keep' | 'remove' | 'keep-removed';
+  action: 'create' | 'update' | 'unchanged' | 'merge' | 'conflict' | 'keep' | 'remove' | 'keep-removed';
   kind: string;
   content?: string;
   note?: string;
+  /** An edited file's new version (core/plan.ts PlanEntry.generated): what --force writes. */
+  generated?: string;
+  overlap?: { hunks: readonly ConflictHunk[] };
 }
 
 export interface DryRunReport {
   /** The diffs and notes, file by file, then one summary line. */
   text: string;
-  counts: { create: number; update: number; remove: number; conflict: number; keep: number };
+  counts: { create: number; update: number; merge: number; remove: number; conflict: number; keep: number };
 }
 
 /**
@@ -227,17 +231,30 @@ export function dryRunReport(
   const parts: string[] = [];
   const fixes = options.modeFixes ?? [];
   for (const fix of fixes) parts.push(`# ${fix.path}: mode 0${fix.from.toString(8)} would be put back to 0${fix.to.toString(8)}\n`);
-  const counts = { create: 0, update: 0, remove: 0, conflict: 0, keep: 0 };
+  const counts = { create: 0, update: 0, merge: 0, remove: 0, conflict: 0, keep: 0 };
   for (const e of entries) {
     const secret = e.kind === 'secret';
-    if (e.action === 'create' || e.action === 'update' || e.action === 'conflict') {
+    // --force takes the new version of every edited file: a merge, or an edited file with nothing new, too.
+    const forced = options.force === true && e.generated !== undefined && (e.action === 'merge' || (e.action === 'keep' && e.kind !== 'starter'));
+    if (forced) {
+      counts.update++;
+      parts.push(`# ${printable(e.path)}: edited since it was generated; --force overwrites it with:`);
+      parts.push(unifiedDiff(e.path, read(e.path), e.generated ?? ''));
+    } else if (e.action === 'merge') {
+      counts.merge++;
+      parts.push(`# ${printable(e.path)}: edited since it was generated; the new version merges with your edits (both kept):`);
+      parts.push(unifiedDiff(e.path, read(e.path), e.content ?? ''));
+    } else if (e.action === 'create' || e.action === 'update' || e.action === 'conflict') {
       const before = read(e.path);
       if (e.action === 'conflict') {
         counts.conflict++;
+        const hunks = e.overlap ? describeHunks(e.path, e.overlap.hunks).map((line) => `#   ${line}`) : [];
+        const where = e.overlap ? ', where the new version changes the same lines' : '';
         parts.push(
           options.force
-            ? `# ${e.path}: edited since it was generated; --force overwrites it with:`
-            : `# ${e.path}: edited since it was generated: a --yes run stops here (exit 3) and writes nothing, unless --force, which would write:`,
+            ? `# ${printable(e.path)}: edited since it was generated${where}; --force overwrites it with:`
+            : `# ${printable(e.path)}: edited since it was generated${where}: a --yes run stops here (exit 3) and writes nothing, unless --force, which would write:`,
+          ...hunks,
         );
       } else counts[e.action]++;
       if (secret) {
@@ -253,15 +270,15 @@ export function dryRunReport(
       parts.push(`# ${printable(e.path)}: ${e.note ?? 'no longer generated, but edited by you'}: kept\n`);
     } else if (e.action === 'keep' && !secret) {
       counts.keep++;
-      parts.push(`# ${e.path}: your edited version is kept\n`);
+      parts.push(`# ${printable(e.path)}: your edited version is kept${e.note && e.kind !== 'starter' ? ` (${e.note})` : ''}\n`);
     }
   }
   if (yoRc.changed) parts.push(unifiedDiff('.yo-rc.json', read('.yo-rc.json'), yoRc.content));
-  const changes = counts.create + counts.update + counts.remove + counts.conflict + (yoRc.changed ? 1 : 0) + fixes.length;
+  const changes = counts.create + counts.update + counts.merge + counts.remove + counts.conflict + (yoRc.changed ? 1 : 0) + fixes.length;
   const summary =
     changes === 0
       ? 'dry run: up to date, nothing would change; nothing was written'
-      : `dry run: ${counts.create} to create, ${counts.update} to update, ${counts.remove} to remove, ${counts.conflict} edited by you (conflicts)${fixes.length ? `, ${fixes.length} mode${fixes.length > 1 ? 's' : ''} to put back` : ''}${yoRc.changed ? ', .yo-rc.json to update' : ''}; nothing was written`;
+      : `dry run: ${counts.create} to create, ${counts.update} to update,${counts.merge ? ` ${counts.merge} to merge with your edits,` : ''} ${counts.remove} to remove, ${counts.conflict} edited by you (conflicts)${fixes.length ? `, ${fixes.length} mode${fixes.length > 1 ? 's' : ''} to put back` : ''}${yoRc.changed ? ', .yo-rc.json to update' : ''}; nothing was written`;
   const body = parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
   return { text: `${body}${summary}\n`, counts };
 }

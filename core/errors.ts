@@ -23,7 +23,11 @@ export class InputError extends Error {
 /** Edited files, or files this tool did not write, in a non-interactive run without --force: exit code 3. */
 export class ConflictError extends Error {
   readonly files: string[];
-  constructor(files: string[], foreign: readonly string[] = []) {
+  /**
+   * `hunks`: for an edited file with a merge base, one line per place where the user's
+   * edits and the new version change the same lines (core/merge.ts describeHunks).
+   */
+  constructor(files: string[], foreign: readonly string[] = [], hunks: Readonly<Record<string, readonly string[]>> = {}) {
     const edited = files.filter((f) => !foreign.includes(f));
     const own = foreign.filter((f) => files.includes(f));
     const parts: string[] = [];
@@ -37,9 +41,9 @@ export class ConflictError extends Error {
     }
     if (edited.length) {
       parts.push(
-        `these generated files were edited since they were generated, and were left as they are:\n` +
-          edited.map((f) => `  - ${printable(f)}`).join('\n') +
-          `\nKeep your edits and re-run interactively to merge them, or pass --force to overwrite them.`,
+        `these generated files were edited since they were generated, and the new version changes the same lines (or there is no record of what was generated to merge with), so they were left as they are:\n` +
+          edited.map((f) => `  - ${printable(f)}${(hunks[f] ?? []).map((h) => `\n      ${h}`).join('')}`).join('\n') +
+          `\nRe-run interactively to decide per file (keep yours, take the new version, or write it with conflict markers to resolve by hand), or pass --force to take the new versions.`,
       );
     }
     super(`${parts.join('\n')}\nNothing was written.`);

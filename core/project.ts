@@ -8,12 +8,13 @@ import { detectApp, type AppFacts, type ProjectReader } from './detect/index.ts'
 import { readRegularFile } from './read.ts';
 import { InputError, printable, type Problem } from './errors.ts';
 import { BUILD_CONFIG_FILES, deriveModel, type StackModel } from './model.ts';
+import { sha256 } from './hash.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
 import { inspectSecrets, planSecrets } from './secrets.ts';
 import { flagContradictions } from './options.ts';
 import { flagsLayer, isPlainObject, resolveSpec, setPath, type Layer, type Raw, type SpecContext } from './spec.ts';
-import { parseYoRc, renderYoRc, YO_RC, YO_RC_MAX_BYTES, type YoRc } from './state.ts';
+import { baseLines, baseText, parseYoRc, renderYoRc, YO_RC, YO_RC_MAX_BYTES, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
 import { acquireLock } from './lock.ts';
 import { applyPlan, linkOnPath, prepareDestination, writes } from './write.ts';
@@ -285,6 +286,11 @@ export interface Prepared {
   model: StackModel;
   plan: Plan;
   version: string;
+  /**
+   * What this run generated, every file's merge base (core/plan.ts Plan.bases), kept apart
+   * from the plan: a sub-command narrows the plan, and the bases recorded follow the hashes.
+   */
+  bases: Readonly<Record<string, string>>;
 }
 
 /** Spec -> model -> files -> plan against what is on disk. */
@@ -310,14 +316,18 @@ export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
   if (trust.problems.length) throw new InputError(trust.problems);
   const secrets = planSecrets(model.secrets, read);
   const generated = inputs.yoRc.state?.generated;
-  const plan = buildPlan(files, secrets, generated?.files ?? {}, read, generated?.pending ?? {});
+  const recordedBase = generated?.base ?? {};
+  const plan = buildPlan(files, secrets, generated?.files ?? {}, read, generated?.pending ?? {}, (path) => {
+    const lines = recordedBase[path];
+    return lines === undefined ? undefined : baseText(lines);
+  });
   if (trust.fixes.length) plan.modeFixes = trust.fixes;
   // Compose reads only the first of its file names that exists: another one left here would
   // shadow the stack, or be shadowed by it, without a word.
   const removed = new Set(plan.entries.filter((e) => e.action === 'remove').map((e) => e.path));
   const others = existingComposeFiles(inputs.dir).filter((name) => name !== model.composeFile && !removed.has(name));
   if (others.length) throw new ComposeShadowError(model.composeFile, others);
-  return { spec, model, plan, version: packageVersion() };
+  return { spec, model, plan, version: packageVersion(), bases: plan.bases ?? {} };
 }
 
 /** Another Compose file next to the one the stack is written to: exit 3, nothing written. */
@@ -369,12 +379,33 @@ export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
   return spec;
 }
 
+/**
+ * The base of every recorded file: this run's content where the recorded hash is this
+ * run's, else the base recorded before where it still matches (a file a sub-command left
+ * out of its scope, core/plan.ts scopePlan). A base that matches no recorded hash is dropped.
+ */
+function basesToRecord(inputs: Inputs, prepared: Prepared): Record<string, string> {
+  const before = inputs.yoRc.state?.generated?.base ?? {};
+  const out: Record<string, string> = {};
+  for (const [path, hash] of Object.entries(prepared.plan.recorded)) {
+    const mine = prepared.bases[path];
+    if (mine !== undefined && sha256(mine) === hash) out[path] = mine;
+    else if (before[path] !== undefined) {
+      const text = baseText(before[path]!);
+      if (sha256(text) === hash) out[path] = text;
+    }
+  }
+  return out;
+}
+
+const asLines = (bases: Readonly<Record<string, string>>): Record<string, string[]> => Object.fromEntries(Object.entries(bases).map(([path, text]) => [path, baseLines(text)]));
+
 /** The .yo-rc.json text after this run, and whether it differs from the file on disk. */
 export function nextYoRc(inputs: Inputs, prepared: Prepared): { content: string; changed: boolean } {
   const content = renderYoRc(inputs.yoRc.document, {
     answers: prepared.spec as unknown as Record<string, unknown>,
     sampleApp: inputs.sampleApp,
-    generated: { version: prepared.version, files: prepared.plan.recorded },
+    generated: { version: prepared.version, files: prepared.plan.recorded, base: asLines(basesToRecord(inputs, prepared)) },
   });
   return { content, changed: content !== readText(join(inputs.dir, YO_RC)) };
 }
@@ -391,7 +422,7 @@ export function journalYoRc(inputs: Inputs, prepared: Prepared): string {
   return renderYoRc(inputs.yoRc.document, {
     answers: prepared.spec as unknown as Record<string, unknown>,
     sampleApp: inputs.sampleApp,
-    generated: { version: before?.version ?? prepared.version, files: { ...before?.pending, ...before?.files }, pending: prepared.plan.recorded },
+    generated: { version: before?.version ?? prepared.version, files: { ...before?.pending, ...before?.files }, pending: prepared.plan.recorded, base: before?.base ?? {} },
   });
 }
 

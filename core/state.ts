@@ -1,6 +1,8 @@
 // What a generated project remembers in .yo-rc.json: the answers, whether the sample
-// app was scaffolded, and a hash of every generated file (to tell untouched files from
-// edited ones on the next run).
+// app was scaffolded, a hash of every generated file (to tell untouched files from
+// edited ones on the next run), and the content each was last generated with (the merge
+// base of a file the user edits: core/merge.ts), as lines so that git shows its changes
+// line by line.
 import { InputError } from './errors.ts';
 import { structureProblems } from './safe-input.ts';
 import { isPlainObject, type Raw } from './spec.ts';
@@ -18,7 +20,7 @@ export interface GeneratorState {
    * dropped after its last (a journal): after a killed run, a file holding either its
    * recorded or its pending content is one the generator wrote, not the user.
    */
-  generated?: { version: string; files: Record<string, string>; pending?: Record<string, string> };
+  generated?: { version: string; files: Record<string, string>; pending?: Record<string, string>; base?: Record<string, string[]> };
 }
 
 export interface YoRc {
@@ -83,6 +85,7 @@ export function parseYoRc(text: string | undefined): YoRc {
     }
     return out;
   };
+  let base: Record<string, string[]> | undefined;
   if (generated !== undefined) {
     if (!isPlainObject(generated) || !isPlainObject(generated['files']) || typeof generated['version'] !== 'string') {
       problems.push({ field: `${GENERATOR_KEY}.generated`, source: YO_RC, value: generated, rule: 'must be { version: string, files: { path: hash } }' });
@@ -94,27 +97,50 @@ export function parseYoRc(text: string | undefined): YoRc {
         if (isPlainObject(journal)) pending = hashes(journal, 'pending');
         else problems.push({ field: `${GENERATOR_KEY}.generated.pending`, source: YO_RC, value: journal, rule: 'must be { path: hash }' });
       }
+      const bases = generated['base'];
+      if (bases !== undefined) {
+        if (!isPlainObject(bases)) {
+          problems.push({ field: `${GENERATOR_KEY}.generated.base`, source: YO_RC, value: bases, rule: 'must be { path: [lines] }' });
+        } else {
+          base = {};
+          for (const [path, lines] of Object.entries(bases)) {
+            // A base is only used when its hash is the one recorded for the file (core/plan.ts):
+            // anything else here is ignored, but a shape no run writes is reported.
+            if (!isProjectPath(path)) {
+              problems.push({ field: `${GENERATOR_KEY}.generated.base`, source: YO_RC, value: path, rule: 'each recorded file must be a relative path inside the project' });
+            } else if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) {
+              problems.push({ field: `${GENERATOR_KEY}.generated.base.${path}`, source: YO_RC, value: lines, rule: 'must be the file\'s lines, a list of strings' });
+            } else base[path] = lines as string[];
+          }
+        }
+      }
     }
   }
   if (problems.length) throw new InputError(problems);
   const state: GeneratorState = { answers: answers as Raw };
   if (typeof sampleApp === 'boolean') state.sampleApp = sampleApp;
-  if (generated !== undefined) state.generated = pending ? { version, files, pending } : { version, files };
+  if (generated !== undefined) {
+    state.generated = pending ? { version, files, pending } : { version, files };
+    if (base) state.generated.base = base;
+  }
   return { document, state, text };
 }
 
-function sortKeys(record: Record<string, string>): Record<string, string> {
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** The lines a base is recorded as (core/merge.ts linesOf), and back. */
+export const baseLines = (content: string): string[] => content.split('\n');
+export const baseText = (lines: readonly string[]): string => lines.join('\n');
 
 /** Serialises the state back into the document, deterministically. */
 export function renderYoRc(document: Raw, state: Required<GeneratorState>): string {
   const out: Raw = { ...document };
-  const { version, files, pending } = state.generated;
-  out[GENERATOR_KEY] = {
-    answers: state.answers,
-    sampleApp: state.sampleApp,
-    generated: pending ? { version, files: sortKeys(files), pending: sortKeys(pending) } : { version, files: sortKeys(files) },
-  };
+  const { version, files, pending, base } = state.generated;
+  const generated: Raw = { version, files: sortKeys(files) };
+  if (pending) generated['pending'] = sortKeys(pending);
+  if (base && Object.keys(base).length) generated['base'] = sortKeys(base);
+  out[GENERATOR_KEY] = { answers: state.answers, sampleApp: state.sampleApp, generated };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -146,7 +146,7 @@ export function linkOnPath(root: string, rel: string): string | undefined {
   return undefined;
 }
 
-export const writes = (e: PlanEntry): boolean => e.action === 'create' || e.action === 'update';
+export const writes = (e: PlanEntry): boolean => e.action === 'create' || e.action === 'update' || e.action === 'merge';
 
 const touches = (e: PlanEntry): boolean => writes(e) || e.action === 'remove';
 

@@ -1,11 +1,10 @@
 // What `wpsn-docker registry` and `wpsn-docker deploy` share: their arguments (the command's
 // flags, --yes, --force, --help, one directory), the Yeoman sub-generator on a terminal,
-// and the non-interactive run (re-plan, exit 3 on edited files unless --force, apply,
+// and the non-interactive run (re-plan, merge edited files, exit 3 on overlapping edits unless --force, apply,
 // report in the CLI's own lines, bin/plan-lines.ts).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConflictError } from '../../core/errors.ts';
-import { conflictsOf, foreignConflictsOf, type Plan } from '../../core/plan.ts';
+import { conflictError, conflictsOf, forcePlan, type Plan } from '../../core/plan.ts';
 import { carryOut, preparePlan, readInputs, resolveInputs, type Inputs, type Planned } from '../../core/project.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { planLines } from '../plan-lines.ts';
@@ -99,10 +98,10 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
     if (command.scope) prepared.plan = command.scope(prepared.plan, from);
     return { inputs: from, prepared };
   };
+  // The plan is already narrowed to the command's files: --force and the conflicts concern only those.
   const settle = ({ prepared }: Planned): void => {
-    const conflicts = conflictsOf(prepared.plan);
-    if (conflicts.length && !values['force']) throw new ConflictError(conflicts, foreignConflictsOf(prepared.plan));
-    for (const entry of prepared.plan.entries) if (entry.action === 'conflict') entry.action = 'update';
+    if (values['force']) forcePlan(prepared.plan);
+    else if (conflictsOf(prepared.plan).length) throw conflictError(prepared.plan);
   };
   const done = carryOut(dir, planFrom(inputs), () => planFrom(readInputs(dir, flags)), settle);
   const lines = planLines(done.prepared.plan.entries, done.yoRc.changed);

@@ -1,7 +1,8 @@
 // The Yeoman adapter of the app generator: options and prompts come from the same table
 // as the bin (core/options.ts), and the files from the same core (core/project.ts). What
-// is Yeoman's own here: asking, and carrying out the plan through mem-fs, so that files
-// the user edited go through Yeoman's conflicter prompt.
+// is Yeoman's own here: asking. Edited files are merged, or decided before the first write
+// (generators/shared/subcommand.ts), and the plan is carried out by the core's writer, never
+// through mem-fs and Yeoman's conflicter.
 import { join, relative, resolve } from 'node:path';
 import Generator, { Storage, type BaseOptions, type StorageOptions } from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
@@ -258,7 +259,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
         const inputs = readInputs(this.destinationRoot(), this.options);
         return { inputs, prepared: preparePlan(inputs, resolveInputs(inputs, this.#promptLayer ? [this.#promptLayer] : [])) };
       };
-      const done = carryOutPlan(this, { inputs: this.#inputs, prepared: this.#prepared }, replan, decisions);
+      const done = carryOutPlan(this, { inputs: this.#inputs, prepared: this.#prepared }, replan, decisions, force);
       this.#inputs = done.inputs;
       this.#prepared = done.prepared;
     } catch (error) {

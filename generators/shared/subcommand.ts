@@ -1,6 +1,6 @@
 // The Yeoman plumbing the generators share (yo wpsn-docker, :registry and :deploy): the
 // directory argument, --yes and --force, the exit codes `yo` exits with, asking about each
-// edited file before anything is written, and carrying the plan out through the core's
+// edited file whose edits overlap the new version before anything is written, and carrying the plan out through the core's
 // writer (core/project.ts carryOut), as the bin does: the same lock, journal, atomic files
 // and report lines, so `yo` and the bin write the same bytes the same way.
 // Not a generator itself: there is no index.ts here, so neither Yeoman's lookup nor
@@ -10,7 +10,8 @@ import type Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
 import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
 import { unifiedDiff } from '../../core/diff.ts';
-import { conflictsOf, FOREIGN_NOTE, foreignConflictsOf } from '../../core/plan.ts';
+import { describeHunks } from '../../core/merge.ts';
+import { conflictError, conflictsOf, FOREIGN_NOTE, forcePlan, resolveConflict, type Resolution } from '../../core/plan.ts';
 import { carryOut, readText, type Carried, type Planned, type Prepared } from '../../core/project.ts';
 import { planLines } from '../../bin/plan-lines.ts';
 
@@ -63,59 +64,74 @@ export function isNonInteractive(gen: AnyGenerator): boolean {
   return stdin !== undefined && stdin.isTTY !== true;
 }
 
-/** What the user chose for each edited file, by path: their version, or the new one. */
-export type Decisions = Map<string, 'keep' | 'update'>;
+/** What the user chose for each edited file, by path: their version, the new one, or the new one with conflict markers. */
+export type Decisions = Map<string, Resolution>;
 
 /**
- * Decides every edited file before anything is written: --force takes the new version; a
- * non-interactive run stops (exit 3); on a terminal, each file is asked about in turn (keep
- * mine, take the new version, or see the differences first).
+ * Decides every edited file before anything is written. Edits that merge cleanly with the
+ * new version need no decision (core/plan.ts `merge`). Where the edits and the new version
+ * change the same lines: --force takes the new version; a non-interactive run stops (exit
+ * 3, the hunks listed); on a terminal, each file is asked about in turn (keep mine, take the
+ * new version, write it with conflict markers, or see the differences first). Yeoman's own
+ * conflicter never asks (nothing goes through mem-fs), so no `.yo-resolve` answer can
+ * differ from what --yes does.
  */
 export async function decideConflicts(gen: AnyGenerator, prepared: Prepared, force: boolean): Promise<Decisions> {
   const decisions: Decisions = new Map();
   const conflicts = conflictsOf(prepared.plan);
-  if (conflicts.length === 0) return decisions;
-  if (force) {
-    for (const path of conflicts) decisions.set(path, 'update');
-    return decisions;
-  }
-  if (isNonInteractive(gen)) throw withExitCode(new ConflictError(conflicts, foreignConflictsOf(prepared.plan)));
+  if (conflicts.length === 0 || force) return decisions;
+  if (isNonInteractive(gen)) throw withExitCode(conflictError(prepared.plan));
   for (const entry of prepared.plan.entries.filter((e) => e.action === 'conflict')) {
+    const foreign = entry.note === FOREIGN_NOTE;
+    const hunks = entry.overlap ? describeHunks(entry.path, entry.overlap.hunks) : [];
     for (;;) {
+      const choices = [
+        { name: 'keep my version', value: 'keep' },
+        { name: foreign ? 'replace it with the generated one (keep a copy in git first)' : 'take the new version (my edits are lost)', value: 'update' },
+        ...(entry.overlap ? [{ name: 'write both, with conflict markers (<<<<<<< yours ... >>>>>>> generated now) to resolve by hand', value: 'markers' }] : []),
+        { name: 'show the differences first', value: 'diff' },
+      ];
       const answer = (await gen.env.adapter.prompt([
         {
           type: 'select',
           name: 'choice',
-          message:
-            entry.note === FOREIGN_NOTE
-              ? `${entry.path} is already here, and was not written by wpsn-docker. Replace it with the generated one?`
+          message: foreign
+            ? `${entry.path} is already here, and was not written by wpsn-docker. Replace it with the generated one?`
+            : entry.overlap
+              ? `${entry.path} was edited since it was generated, and the new version changes the same lines (${hunks.length} place${hunks.length > 1 ? 's' : ''}). What should happen to it?`
               : `${entry.path} was edited since it was generated. What should happen to it?`,
-          choices: [
-            { name: 'keep my version', value: 'keep' },
-            { name: entry.note === FOREIGN_NOTE ? 'replace it with the generated one (keep a copy in git first)' : 'take the new version (my edits are lost)', value: 'update' },
-            { name: 'show the differences first', value: 'diff' },
-          ],
+          choices,
         } as never,
       ])) as { choice?: string };
       if (answer.choice === 'diff') {
-        gen.log.write(unifiedDiff(entry.path, readText(gen.destinationPath(entry.path)), entry.content ?? ''));
+        if (hunks.length) gen.log.write(`${hunks.join('\n')}\n`);
+        gen.log.write(unifiedDiff(entry.path, readText(gen.destinationPath(entry.path)), entry.generated ?? entry.content ?? ''));
         continue;
       }
-      decisions.set(entry.path, answer.choice === 'update' ? 'update' : 'keep');
+      decisions.set(entry.path, answer.choice === 'update' ? 'update' : answer.choice === 'markers' && entry.overlap ? 'markers' : 'keep');
       break;
     }
   }
   return decisions;
 }
 
-/** Applies the decisions to a plan; an edited file nobody decided about stops the run (exit 3). */
-export function settleWith(decisions: Decisions): (planned: Planned) => void {
+/**
+ * Applies the decisions to a plan (--force: the new version of every edited file); an
+ * edited file nobody decided about stops the run (exit 3).
+ */
+export function settleWith(decisions: Decisions, force = false): (planned: Planned) => void {
   return ({ prepared }) => {
-    const undecided = prepared.plan.entries.filter((e) => e.action === 'conflict' && !decisions.has(e.path)).map((e) => e.path);
-    if (undecided.length) throw withExitCode(new ConflictError(undecided, foreignConflictsOf(prepared.plan)));
+    if (force) {
+      forcePlan(prepared.plan);
+      return;
+    }
+    const undecided = prepared.plan.entries.filter((e) => e.action === 'conflict' && !decisions.has(e.path));
+    if (undecided.length) {
+      const rest = { ...prepared.plan, entries: undecided };
+      throw withExitCode(conflictError(rest));
+    }
     for (const entry of prepared.plan.entries) {
-      if (entry.action !== 'conflict') continue;
-      entry.action = decisions.get(entry.path) === 'update' ? 'update' : 'keep';
+      if (entry.action === 'conflict') resolveConflict(entry, decisions.get(entry.path) ?? 'keep');
     }
   };
 }
@@ -125,8 +141,8 @@ export function settleWith(decisions: Decisions): (planned: Planned) => void {
  * each file written to a temporary file and renamed, secrets 0644 in a 0700 folder), and
  * prints the same report lines. Returns what was carried out.
  */
-export function carryOutPlan(gen: AnyGenerator, planned: Planned, replan: () => Planned, decisions: Decisions): Carried {
-  const done = carryOut(gen.destinationRoot(), planned, replan, settleWith(decisions));
+export function carryOutPlan(gen: AnyGenerator, planned: Planned, replan: () => Planned, decisions: Decisions, force = false): Carried {
+  const done = carryOut(gen.destinationRoot(), planned, replan, settleWith(decisions, force));
   const cleaned = done.cleaned.map((path) => `${'clean'.padStart(10)} ${path} (left by an interrupted run)`);
   gen.log.writeln(planLines(done.prepared.plan.entries, done.yoRc.changed, cleaned, done.prepared.plan.modeFixes ?? []).join('\n'));
   return done;
@@ -135,8 +151,9 @@ export function carryOutPlan(gen: AnyGenerator, planned: Planned, replan: () => 
 /** A generator's writing step: decide the edited files, then carry the plan out (see carryOutPlan). */
 export async function writePlanned(gen: AnyGenerator, planned: Planned, replan: () => Planned): Promise<Carried> {
   try {
-    const decisions = await decideConflicts(gen, planned.prepared, gen.options['force'] === true);
-    return carryOutPlan(gen, planned, replan, decisions);
+    const force = gen.options['force'] === true;
+    const decisions = await decideConflicts(gen, planned.prepared, force);
+    return carryOutPlan(gen, planned, replan, decisions, force);
   } catch (error) {
     throw withExitCode(error);
   }

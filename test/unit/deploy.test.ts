@@ -5,7 +5,7 @@
 // (shellcheck, bash -n, exact --dry-run output, real runs against fake kubectl, aws, az
 // and docker that record every call), `wpsn-docker deploy` and `yo wpsn-docker:deploy`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -1171,27 +1171,47 @@ describe('wpsn-docker deploy (the bin)', () => {
     expect(readFileSync(join(dir, 'README.Docker.md'), 'utf8')).not.toContain('## Deploy');
   });
 
-  it('an edited config stops a --yes run (exit 3) and is kept when its target goes; an edit elsewhere does not block', () => {
+  it('an edit elsewhere (ENV TZ in the Dockerfile) never blocks a deploy run nor meets its --force; edited deploy files merge, overlapping edits stop a --yes run (exit 3), and an edited config is kept when its target goes', () => {
     const dir = tempDir();
-    expect(runCli(dir, ['--yes', '--deploy', 'swarm,aca']).code).toBe(0);
-    writeFileSync(join(dir, 'deploy/swarm/stack.yml'), 'services: {}\n');
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    expect(runCli(dir, ['--yes', '--deploy', 'swarm,kubernetes', '--kubernetes-flavour', 'gke']).code).toBe(0);
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8').replace('WORKDIR /app\n', 'WORKDIR /app\nENV TZ=Europe/Berlin\n');
+    writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+    appendFileSync(join(dir, 'deploy/swarm/stack.yml'), '# my note\n');
+    // The overlay line of the script, which a flavour switch changes too.
+    const script = readFileSync(join(dir, 'scripts/deploy-kubernetes.sh'), 'utf8');
+    expect(script).toContain('  - ../overlays/gke\n');
+    writeFileSync(join(dir, 'scripts/deploy-kubernetes.sh'), script.replace('  - ../overlays/gke\n', '  - ../overlays/gke-mine\n'));
     const before = snapshotTree(dir);
-    const blocked = runCli(dir, ['deploy', '--deploy', 'swarm,kubernetes,aca', '--kubernetes-flavour', 'aks']);
+    const blocked = runCli(dir, ['deploy', '--deploy', 'swarm,kubernetes', '--kubernetes-flavour', 'eks']);
     expect(blocked.code, blocked.describe).toBe(3);
-    expect(blocked.stderr).toContain('deploy/swarm/stack.yml');
+    expect(blocked.stderr).toMatch(/^ {2}- scripts\/deploy-kubernetes\.sh\n {6}scripts\/deploy-kubernetes\.sh hunk 1\/1: /m);
     expect(blocked.stderr).not.toContain('Dockerfile');
+    expect(blocked.stderr).not.toContain('stack.yml');
     expect(snapshotTree(dir)).toEqual(before);
-    const dropped = runCli(dir, ['deploy', '--deploy', 'aca']);
+
+    // Another target: the README merges nothing of the user's, the edits stay where they are.
+    const added = runCli(dir, ['deploy', '--deploy', 'swarm,kubernetes,aca']);
+    expect(added.code, added.describe).toBe(0);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    expect(readFileSync(join(dir, 'deploy/swarm/stack.yml'), 'utf8')).toContain('# my note\n');
+    expect(readFileSync(join(dir, 'scripts/deploy-kubernetes.sh'), 'utf8')).toContain('../overlays/gke-mine');
+
+    const dropped = runCli(dir, ['deploy', '--deploy', 'kubernetes,aca']);
     expect(dropped.code, dropped.describe).toBe(0);
     expect(dropped.stdout).toContain('      keep deploy/swarm/stack.yml');
-    expect(readFileSync(join(dir, 'deploy/swarm/stack.yml'), 'utf8')).toBe('services: {}\n');
-    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM scratch\n');
-    const forced = runCli(dir, ['deploy', '--deploy', 'swarm,aca', '--force']);
+    expect(readFileSync(join(dir, 'deploy/swarm/stack.yml'), 'utf8')).toContain('# my note\n');
+
+    // --force: the deploy files take the new version; the Dockerfile is outside its reach.
+    const forced = runCli(dir, ['deploy', '--deploy', 'kubernetes,aca', '--kubernetes-flavour', 'eks', '--force']);
     expect(forced.code, forced.describe).toBe(0);
-    expect(readFileSync(join(dir, 'deploy/swarm/stack.yml'), 'utf8')).toContain('docker stack deploy');
-    // The app generator still sees the edited Dockerfile as the user's.
-    expect(runCli(dir, ['--yes']).code).toBe(3);
+    expect(readFileSync(join(dir, 'scripts/deploy-kubernetes.sh'), 'utf8')).toContain('  - ../overlays/eks\n');
+    expect(forced.stdout).not.toContain('Dockerfile');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    // The app generator still sees the edited Dockerfile as the user's: nothing new for it, kept.
+    const app = runCli(dir, ['--yes']);
+    expect(app.code, app.describe).toBe(0);
+    expect(app.stdout).toMatch(/^ +keep Dockerfile \(/m);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
   });
 });
 

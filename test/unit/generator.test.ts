@@ -274,17 +274,22 @@ describe('re-runs', () => {
     expect(fingerprint(cwd)).toEqual(before);
   });
 
-  it('an edited Dockerfile stops a --yes run with a ConflictError naming it; nothing is written', async () => {
+  it('an edited Dockerfile merges with new answers under --yes; an edit of the lines they change stops the run with a ConflictError naming it and its hunk; nothing is written', async () => {
     const cwd = tempDir();
     await run({ cwd, options: { yes: true } });
-    writeFileSync(join(cwd, 'Dockerfile'), `${read(cwd, 'Dockerfile')}# my edit\n`);
+    writeFileSync(join(cwd, 'Dockerfile'), read(cwd, 'Dockerfile').replace('WORKDIR /app\n', 'WORKDIR /app\nENV TZ=Europe/Berlin\n'));
+    await run({ cwd, options: { yes: true, port: '8080' } });
+    expect(read(cwd, 'Dockerfile')).toContain('ENV TZ=Europe/Berlin\n');
+    expect(read(cwd, 'Dockerfile')).toMatch(/^EXPOSE 8080$/m);
+    writeFileSync(join(cwd, 'Dockerfile'), read(cwd, 'Dockerfile').replace(/^EXPOSE 8080$/m, 'EXPOSE 9999'));
     const before = fingerprint(cwd);
-    const error = await rejection(run({ cwd, options: { yes: true, 'host-port': '4000' } }));
+    const error = await rejection(run({ cwd, options: { yes: true, port: '3000', 'host-port': '4000' } }));
     expect(error.name).toBe('ConflictError');
     expect(error.code).toBe(3);
     expect(error.files).toEqual(['Dockerfile']);
-    expect(error.message).toContain('  - Dockerfile');
+    expect(error.message).toMatch(/^ {2}- Dockerfile\n {6}Dockerfile hunk 1\/1: yours line \d+, generated before line \d+, generated now line \d+$/m);
     expect(error.message).toContain('--force');
+    // Nothing at all: not even docker-compose.yml, which the new host port changes and nobody edited.
     expect(fingerprint(cwd)).toEqual(before);
   });
 
@@ -317,17 +322,57 @@ describe('re-runs', () => {
     expect(state(cwd).answers.app.hostPort).toBe(5000);
   });
 
-  it('interactive: an edited file is asked about before anything is written (keep mine keeps it)', async () => {
+  it('interactive: an edit that overlaps the new answers is asked about before anything is written (keep mine, take the new version, conflict markers, show the differences)', async () => {
     const cwd = tempDir();
     await run({ cwd, options: { yes: true } });
-    writeFileSync(join(cwd, 'Dockerfile'), 'FROM scratch\n');
-    const result = await run({ cwd, answers: { choice: 'keep' } });
-    expect(result.askedQuestions.map((q) => q.name)).toEqual(['choice']);
-    expect(read(cwd, 'Dockerfile')).toBe('FROM scratch\n');
-    // Asked only about the edited file: the others are identical and not asked about.
-    const again = await run({ cwd, answers: { choice: 'update' } });
-    expect(again.askedQuestions.map((q) => q.name)).toEqual(['choice']);
-    expect(read(cwd, 'Dockerfile')).not.toBe('FROM scratch\n');
+    const exposeMine = (port: string) => writeFileSync(join(cwd, 'Dockerfile'), read(cwd, 'Dockerfile').replace(/^EXPOSE \d+$/m, `EXPOSE ${port}`));
+    exposeMine('9999');
+    // Every question comes while the project is exactly as it was: nothing is written before the last answer.
+    const asked: Array<{ name: string; choices: string[] }> = [];
+    const untouched = (snapshot: Record<string, string>) => (answer: unknown, { question }: { question: Obj }) => {
+      expect(fingerprint(cwd), `when asked ${String(question['name'])}`).toEqual(snapshot);
+      asked.push({ name: String(question['name']), choices: ((question['choices'] as Obj[] | undefined) ?? []).map((c) => String(c['value'])) });
+      return answer;
+    };
+    let before = fingerprint(cwd);
+    await run({ cwd, options: { port: '8080', 'host-port': '4000' }, answers: { choice: 'keep' }, callback: untouched(before) });
+    expect(asked.map((q) => q.name)).toEqual(['choice']);
+    expect(asked[0]!.choices).toEqual(['keep', 'update', 'markers', 'diff']);
+    expect(read(cwd, 'Dockerfile')).toMatch(/^EXPOSE 9999$/m);
+    // The others were written after the answer (the host port is in the compose file)...
+    expect(compose(cwd).services.app.ports).toEqual(['127.0.0.1:4000:8080']);
+    // ...and the new version is recorded: the next run with the same answers has nothing new for the edit, and asks nothing.
+    expect(state(cwd).generated.files['Dockerfile']).toBe(sha256(state(cwd).generated.base['Dockerfile'].join('\n')));
+    const quiet = await run({ cwd, options: { port: '8080', 'host-port': '4000' }, answers: {} });
+    expect(quiet.askedQuestions).toEqual([]);
+    expect(read(cwd, 'Dockerfile')).toMatch(/^EXPOSE 9999$/m);
+
+    // Conflict markers: both versions, marked, to resolve by hand.
+    asked.length = 0;
+    before = fingerprint(cwd);
+    await run({ cwd, options: { port: '3000', 'host-port': '4000' }, answers: { choice: 'markers' }, callback: untouched(before) });
+    expect(asked.map((q) => q.name)).toEqual(['choice']);
+    expect(read(cwd, 'Dockerfile')).toMatch(/^<<<<<<< yours\nEXPOSE 9999\n\|\|\|\|\|\|\| generated before\nEXPOSE 8080\n=======\nEXPOSE 3000\n>>>>>>> generated now$/m);
+
+    // Show the differences first (then asked again), then take the new version.
+    exposeMine('7777');
+    let shown = 0;
+    const answers = ['diff', 'update'];
+    asked.length = 0;
+    before = fingerprint(cwd);
+    await run({
+      cwd,
+      options: { port: '8080', 'host-port': '4000' },
+      callback: (answer, options) => {
+        untouched(before)(answer, options);
+        shown += answers[0] === 'diff' ? 1 : 0;
+        return answers.shift();
+      },
+    });
+    expect(asked.map((q) => q.name)).toEqual(['choice', 'choice']);
+    expect(shown).toBe(1);
+    expect(read(cwd, 'Dockerfile')).toMatch(/^EXPOSE 8080$/m);
+    expect(read(cwd, 'Dockerfile')).not.toContain('<<<<<<<');
     expect(sha256(read(cwd, 'Dockerfile'))).toBe(state(cwd).generated.files['Dockerfile']);
   });
 
@@ -413,8 +458,10 @@ describe('runInteractive (the bin on a terminal)', () => {
     expect(filesUnder(one)).toEqual(DEFAULT_PROJECT_FILES);
     expect(await runInteractive(join(cwd, 'two'), { yes: true, 'host-port': '70000' })).toBe(2);
     expect(existsSync(join(cwd, 'two'))).toBe(false);
+    // An edit with nothing new to merge is kept (exit 0); one the new answers overlap stops the run (3).
     writeFileSync(join(one, 'Dockerfile'), 'FROM scratch\n');
-    expect(await runInteractive(one, { yes: true })).toBe(3);
+    expect(await runInteractive(one, { yes: true })).toBe(0);
+    expect(await runInteractive(one, { yes: true, port: '8080' })).toBe(3);
     expect(read(join(cwd, 'one'), 'Dockerfile')).toBe('FROM scratch\n');
     expect(exitCodeOf(new Error('x'))).toBe(1);
   });

@@ -1,7 +1,10 @@
 // Regeneration never loses anything. With every registry, deploy target, a database and
 // the workshop kit (so that every kind of generated file is there):
-// - every generated file, edited, is a conflict (in the plan, file by file; and through
-//   the bin: exit 3 naming each, nothing written; --force rewrites them, secrets stay);
+// - every generated file, edited, is a conflict in a plan without merge bases (file by
+//   file); through the bin, where .yo-rc.json records the bases, the edits merge with the
+//   new answers (exit 0, both changes in each file), edits that overlap the new version's
+//   changes stop the run (exit 3 naming the file and its hunks, nothing written), and
+//   --force rewrites them all, secrets stay;
 //   an edited sample file is kept quietly; the .gitignore block conflicts only when the
 //   block itself was edited;
 // - deleted files are recreated as they were; files the user added are never touched;
@@ -92,7 +95,7 @@ const comparable = (file: RenderedFile): string => (file.kind === 'block' ? `blo
 /** The report lines of a bin run: label -> paths. */
 function reported(stdout: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const m of stdout.matchAll(/^\s+(create|update|remove|keep|config|clean) (\S+)/gm)) (out[m[1]!] ??= []).push(m[2]!);
+  for (const m of stdout.matchAll(/^\s+(create|update|merge|remove|keep|config|clean) (\S+)/gm)) (out[m[1]!] ??= []).push(m[2]!);
   for (const list of Object.values(out)) list.sort();
   return out;
 }
@@ -107,7 +110,7 @@ beforeAll(() => {
 
 // ---------------------------------------------------------------------------------
 
-describe('edited files: every generated file is a conflict, in the plan and through the bin', () => {
+describe('edited files: a conflict without a base; through the bin, merged, or stopped at overlapping edits', () => {
   const spec = resolveSpec([{ source: 'test', values: ALL_SPEC }], { dirName: 'demo' });
   const files = renderAppFiles(deriveModel(spec, { sampleApp: true }));
   const recorded = Object.fromEntries(files.map((f) => [f.path, sha256(f.kind === 'block' ? f.content : f.content)]));
@@ -149,17 +152,39 @@ describe('edited files: every generated file is a conflict, in the plan and thro
     expect(conflictsOf(buildPlan(files, [], recorded, onDisk({ path: block.path, content: edited })))).toEqual([block.path]);
   });
 
-  it('through the bin: every generated file edited -> exit 3 naming each, nothing written; --force rewrites them all, secrets stay', () => {
+  it('through the bin: every generated file edited -> merged with the new answers (exit 0, both changes in each); overlapping edits -> exit 3 with the hunks, nothing written; --force rewrites them all, secrets stay', () => {
     const dir = scaffold();
     const state = (JSON.parse(read(dir, '.yo-rc.json')) as Obj)['generator-wpsn-docker'] as Obj;
     const generated = Object.keys(state.generated.files as Obj).filter((p) => files.find((f) => f.path === p)?.kind === 'generated');
     expect(generated.length).toBeGreaterThanOrEqual(35);
+    // The merge base of every generated file is recorded with its hash.
+    expect(Object.keys(state.generated.base as Obj).sort()).toEqual(Object.keys(state.generated.files as Obj).filter((p) => files.find((f) => f.path === p)?.kind !== 'starter').sort());
     for (const path of generated) appendFileSync(join(dir, path), '# my edit\n');
-    const before = snapshotTree(dir);
-    const blocked = runCli(dir, ['--yes', '--host-port', '4000']);
+    const before = contents(dir);
+    const merged = runCli(dir, ['--yes', '--host-port', '4000']);
+    expectExit(merged, 0);
+    const afterMerge = contents(dir);
+    const rendered = new Map(renderRecorded(dir).files.map((f) => [f.path, f.content]));
+    const lines = reported(merged.stdout);
+    for (const path of generated) {
+      // The new version with the user's line still at its end.
+      expect(afterMerge.get(path), path).toBe(`${rendered.get(path)}# my edit\n`);
+      if (afterMerge.get(path) !== before.get(path)) expect(merged.stdout, `${path} reported as merged`).toMatch(new RegExp(`^ +merge ${path.replaceAll('.', '\\.')}$`, 'm'));
+    }
+    expect(lines['merge']?.length, 'the host port changes some generated files').toBeGreaterThan(0);
+    expect(lines['update'] ?? []).toEqual([]);
+    expectSecretsKept(before, afterMerge, 'the merge');
+
+    // The user changes the published port by hand where the new answer changes it too: exit 3, the hunk named, nothing written.
+    const compose = read(dir, 'docker-compose.yml');
+    expect(compose).toContain('127.0.0.1:4000:');
+    writeFileSync(join(dir, 'docker-compose.yml'), compose.replace('127.0.0.1:4000:', '127.0.0.1:4100:'));
+    const snapshot = snapshotTree(dir);
+    const blocked = runCli(dir, ['--yes', '--host-port', '4200']);
     expectExit(blocked, 3);
-    for (const path of generated) expect(blocked.stderr, `the conflict names ${path}`).toMatch(new RegExp(`^  - ${path.replaceAll('.', '\\.')}$`, 'm'));
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(blocked.stderr).toMatch(/^  - docker-compose\.yml\n      docker-compose\.yml hunk 1\/1: yours line \d+, generated before line \d+, generated now line \d+$/m);
+    expect(blocked.stderr).toContain('Nothing was written.');
+    expect(snapshotTree(dir), 'nothing written, not even the merges of the other files').toEqual(snapshot);
 
     const secrets = secretsOf(contents(dir));
     const forced = runCli(dir, ['--yes', '--force', '--host-port', '4000']);
@@ -386,7 +411,7 @@ describe('--dry-run prints a diff per file and writes nothing', () => {
     );
   });
 
-  it('the bin: edited files are shown as conflicts (what --force would write); still exit 0 and nothing written', () => {
+  it('the bin: edited files are shown merged, or as conflicts with their hunks (what --force would write); still exit 0 and nothing written', () => {
     const dir = scaffold([]);
     appendFileSync(join(dir, 'Dockerfile'), '# my edit\n');
     appendFileSync(join(dir, 'server.js'), '// mine\n');
@@ -395,14 +420,33 @@ describe('--dry-run prints a diff per file and writes nothing', () => {
     expectExit(dry, 0);
     expect(snapshotTree(dir)).toEqual(before);
     const { diffs, notes, summary } = parseDryRun(dry.stdout);
-    expect(notes).toContain('# Dockerfile: edited since it was generated: a --yes run stops here (exit 3) and writes nothing, unless --force, which would write:');
+    expect(notes).toContain('# Dockerfile: edited since it was generated; the new version merges with your edits (both kept):');
     expect(notes).toContain('# server.js: your edited version is kept');
-    expect(diffs.get('Dockerfile')).toContain('-# my edit');
+    expect(diffs.get('Dockerfile')).toContain('+EXPOSE 8080');
+    expect(diffs.get('Dockerfile')).not.toContain('-# my edit');
     expect(diffs.has('server.js')).toBe(false);
-    expect(summary).toMatch(/, 1 edited by you \(conflicts\)/);
+    expect(summary).toMatch(/, 1 to merge with your edits, 0 to remove, 0 edited by you \(conflicts\)/);
+    // What the real run writes, on a copy: the same merge.
+    const copy = join(makeTempDir('wpsn-regen-merge-'), 'demo');
+    cpSync(dir, copy, { recursive: true });
+    const real = runCli(copy, ['--yes', '--port', '8080']);
+    expectExit(real, 0);
+    expect(real.stdout).toMatch(/^ +merge Dockerfile$/m);
+    expect(applyUnifiedDiff(read(dir, 'Dockerfile'), diffs.get('Dockerfile')!)).toBe(read(copy, 'Dockerfile'));
+
+    // An edit of the line the new answer changes: a conflict, its hunk listed.
+    writeFileSync(join(dir, 'Dockerfile'), read(dir, 'Dockerfile').replace(/^EXPOSE \d+$/m, 'EXPOSE 9999'));
+    const conflicted = snapshotTree(dir);
+    const dry2 = runCli(dir, ['--yes', '--dry-run', '--port', '8080']);
+    expectExit(dry2, 0);
+    const second = parseDryRun(dry2.stdout);
+    expect(second.notes).toContain('# Dockerfile: edited since it was generated, where the new version changes the same lines: a --yes run stops here (exit 3) and writes nothing, unless --force, which would write:');
+    expect(second.notes.some((n) => /^# {3}Dockerfile hunk 1\/1: yours line \d+, generated before line \d+, generated now line \d+$/.test(n)), second.notes.join('\n')).toBe(true);
+    expect(second.diffs.get('Dockerfile')).toContain('-EXPOSE 9999');
+    expect(second.summary).toMatch(/, 1 edited by you \(conflicts\)/);
     const forced = runCli(dir, ['--yes', '--dry-run', '--force', '--port', '8080']);
-    expect(parseDryRun(forced.stdout).notes).toContain('# Dockerfile: edited since it was generated; --force overwrites it with:');
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(parseDryRun(forced.stdout).notes).toContain('# Dockerfile: edited since it was generated, where the new version changes the same lines; --force overwrites it with:');
+    expect(snapshotTree(dir)).toEqual(conflicted);
   });
 
   it('the bin: a new destination is not created; an up-to-date project says so', () => {
