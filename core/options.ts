@@ -50,6 +50,8 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
   { flag: 'registry-image', path: ['registries', 'image'], kind: 'string', description: 'image (repository) name pushed to every registry (default: the project name)' },
   { flag: 'platforms', path: ['registries', 'platforms'], kind: 'string', description: 'platforms pushed, such as linux/amd64,linux/arm64 (scripts: default the local build; CI: default linux/amd64)' },
   { flag: 'publish-branch', path: ['registries', 'branch'], kind: 'string', description: 'branch whose pushes the publish workflows run on, besides version tags (default: main)' },
+  { flag: 'action-refs', path: ['registries', 'actionRefs'], kind: 'string', choices: ['sha', 'tag'], description: 'how the publish workflows name their actions: sha (a full commit SHA, the tag in a comment, kept current by Dependabot or Renovate) or tag (the major tag) (default: sha)' },
+  { flag: 'dependency-updates', path: ['registries', 'updates'], kind: 'string', choices: ['dependabot', 'renovate'], description: 'the bot that proposes updates of the images, the app\'s dependencies and the actions: dependabot (.github/dependabot.yml) or renovate (renovate.json) (default: dependabot)' },
   // Each registry target's own settings (targets/registry/<id>/index.ts: its flags).
   ...TARGET_FLAGS.map((f): AnswerOption => ({ flag: f.flag, path: f.path, kind: 'string', description: f.description })),
   // Deploy targets: deploy/<target>/ and scripts/deploy-<target>.sh (more settings: an --answers file, see schema/stack.schema.json).

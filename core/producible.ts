@@ -21,6 +21,7 @@ const EXACT = new Set([
   'WORKSHOP.md',
   'scripts/offline-load.sh',
   '.github/dependabot.yml',
+  'renovate.json',
 ]);
 
 const PATTERNS: readonly RegExp[] = [

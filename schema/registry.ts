@@ -113,6 +113,20 @@ export const RegistriesSpec = z
     image: ruled(RULES.repository, 'the image name').optional(),
     platforms: ruled(RULES.platforms, 'the platforms').optional(),
     branch: ruled(RULES.branch, 'the publish branch').default('main'),
+    actionRefs: z
+      .enum(['sha', 'tag'], { error: 'the action references must be sha or tag' })
+      .default('sha')
+      .meta({
+        description:
+          'how the publish workflows name the actions they use: sha pins each to a full commit SHA with its release tag in a comment (the form Dependabot keeps current; targets/registry/action-pins.ts), tag uses the major tag (v4)',
+      }),
+    updates: z
+      .enum(['dependabot', 'renovate'], { error: 'the dependency updates must be dependabot or renovate' })
+      .default('dependabot')
+      .meta({
+        description:
+          'which bot proposes updates of the base image, the Compose images, the app\'s dependencies and the actions: dependabot (.github/dependabot.yml) or renovate (renovate.json); one of them, so that updates are not proposed twice',
+      }),
     ...TARGET_SPECS,
   })
   .superRefine((spec, ctx) => {

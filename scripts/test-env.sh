@@ -11,7 +11,8 @@
 #      (installed only: the tests start their own registries on free loopback ports);
 #   5. the validators test/unit/validators.test.ts runs besides its npm ones: kustomize
 #      (Debian 13's, on Debian 12 with the same low pin as the engine) and python3-botocore
-#      (for Debian's own /usr/bin/python3).
+#      (for Debian's own /usr/bin/python3), and Renovate's config schema (renovate-schema.json,
+#      taken from the renovate npm package, a pinned version, into WPSN_TEST_CACHE).
 # When everything is there it only checks, in a few seconds.
 #
 # Usage: scripts/test-env.sh [--check]
@@ -22,6 +23,7 @@
 #   WPSN_DOCKERD_LOG       its log file (/var/log/wpsn-dockerd.log)
 #   WPSN_PULL_TIMEOUT      seconds allowed for each `docker pull` (60)
 #   WPSN_DEBIAN_MIRROR     mirror for debootstrap (http://deb.debian.org/debian)
+#   WPSN_TEST_CACHE        where downloaded test data is kept (/var/cache/wpsn-test-env)
 set -euo pipefail
 
 START_NS=$(date +%s%N)
@@ -32,6 +34,10 @@ DATA_ROOT=${WPSN_DOCKER_DATA_ROOT:-/var/lib/wpsn-docker-engine}
 DOCKERD_LOG=${WPSN_DOCKERD_LOG:-/var/log/wpsn-dockerd.log}
 PULL_TIMEOUT=${WPSN_PULL_TIMEOUT:-60}
 DEBIAN_MIRROR=${WPSN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+TEST_CACHE=${WPSN_TEST_CACHE:-/var/cache/wpsn-test-env}
+# Renovate itself is too heavy a dev dependency (over a hundred packages) for one JSON schema.
+RENOVATE_VERSION=44.121.2
+RENOVATE_SCHEMA="$TEST_CACHE/renovate-schema-$RENOVATE_VERSION.json"
 # In build order: the stand-ins of the later ones are built FROM the Debian ones before them.
 IMAGES=(
   debian:bookworm-slim node:24-bookworm-slim redis:7-bookworm
@@ -149,6 +155,21 @@ quiet_registry_service() {
   if command -v ss >/dev/null 2>&1 && ss -Hltn 'sport = :5000' 2>/dev/null | grep -q .; then
     log "note: something else listens on port 5000; the tests use other ports"
   fi
+}
+
+# Renovate's config schema, for the validator test's renovate.json check.
+ensure_renovate_schema() {
+  [ -s "$RENOVATE_SCHEMA" ] && return 0
+  if [ "$CHECK" = 1 ]; then
+    missing "Renovate's config schema ($RENOVATE_SCHEMA)"
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is needed to fetch Renovate's config schema"
+  log "npm pack renovate@$RENOVATE_VERSION (only its renovate-schema.json is kept)"
+  run_logged npm-pack-renovate npm pack --silent --pack-destination "$WORK" "renovate@$RENOVATE_VERSION"
+  run_logged untar-renovate tar -xzf "$WORK/renovate-$RENOVATE_VERSION.tgz" -C "$WORK" package/renovate-schema.json
+  mkdir -p "$TEST_CACHE"
+  mv "$WORK/package/renovate-schema.json" "$RENOVATE_SCHEMA"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -460,11 +481,13 @@ summary() {
   printf '%-13s %s\n' "registry" "$(command -v docker-registry || echo none), htpasswd: $(command -v htpasswd || echo none)"
   printf '%-13s %s\n' "kustomize" "$(kustomize_version)"
   printf '%-13s %s\n' "botocore" "$(botocore_version) (/usr/bin/python3)"
+  printf '%-13s %s\n' "renovate" "$([ -s "$RENOVATE_SCHEMA" ] && echo "$RENOVATE_SCHEMA" || echo none)"
   elapsed_ms=$((($(date +%s%N) - START_NS) / 1000000))
   printf '%-13s %d.%03d s\n' "total time" $((elapsed_ms / 1000)) $((elapsed_ms % 1000))
 }
 
 ensure_tools_and_engine
+ensure_renovate_schema
 ensure_images
 summary
 if [ ${#MISSING[@]} -gt 0 ]; then

@@ -102,6 +102,10 @@ export interface RegistryModel<Id extends string = string> {
   rules: ShellRule[];
   /** Action references the workflows use (the shared ones and the targets' own). */
   actions: Readonly<Record<string, string>>;
+  /** sha: every `uses:` pinned to a commit SHA with its tag in a comment (action-pins.ts); tag: the major tag. */
+  actionRefs: 'sha' | 'tag';
+  /** The bot whose config is written: .github/dependabot.yml or renovate.json. */
+  updates: 'dependabot' | 'renovate';
 }
 
 /** A plain object of a workflow (serialised with `yaml`). */

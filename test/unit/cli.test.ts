@@ -416,6 +416,25 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
   'registry-image': [recorded('registry-image', 'shopimg', 'shopimg', ['--registry', 'dockerhub'], 'scripts/push-dockerhub.sh')],
   platforms: [recorded('platforms', 'linux/arm64,linux/riscv64', 'linux/arm64,linux/riscv64', ['--registry', 'dockerhub'], 'scripts/push-dockerhub.sh')],
   'publish-branch': [recorded('publish-branch', 'release-x', 'release-x', ['--registry', 'ghcr'], '.github/workflows/publish-ghcr.yml')],
+  'action-refs': [
+    {
+      args: ['--action-refs', 'tag', '--registry', 'ghcr'],
+      check: (dir) => {
+        expect(answers(dir).registries.actionRefs).toBe('tag');
+        expect(read(dir, '.github/workflows/publish-ghcr.yml')).toMatch(/uses: "?actions\/checkout@v\d+"?\n/);
+      },
+    },
+  ],
+  'dependency-updates': [
+    {
+      args: ['--dependency-updates', 'renovate', '--registry', 'ghcr'],
+      check: (dir) => {
+        expect(answers(dir).registries.updates).toBe('renovate');
+        expect(JSON.parse(read(dir, 'renovate.json')).extends).toEqual(['config:recommended']);
+        expect(existsSync(join(dir, '.github/dependabot.yml'))).toBe(false);
+      },
+    },
+  ],
   'dockerhub-namespace': [recorded('dockerhub-namespace', 'myorg', 'myorg', ['--registry', 'dockerhub'], 'scripts/push-dockerhub.sh')],
   'ecr-region': [recorded('ecr-region', 'eu-west-3', 'eu-west-3', ['--registry', 'ecr'], 'scripts/push-ecr.sh')],
   'ecr-account-id': [recorded('ecr-account-id', '123456789012', '123456789012', ['--registry', 'ecr'], 'scripts/push-ecr.sh')],

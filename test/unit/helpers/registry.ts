@@ -13,6 +13,7 @@ import { resolveSpec } from '../../../core/spec.ts';
 import { REGISTRY_TARGETS, RULES, TARGET_LABELS, type RegistryTarget, type RuleName } from '../../../schema/registry.ts';
 import { PUSH_SECRETS, PUSH_SETTINGS, runWithFakes, writeRegistryFakes, type ScriptRun } from './fake-bin.ts';
 import { tempDirMaker } from './yo.ts';
+import { unpinned } from '../../../targets/registry/action-pins.ts';
 
 export type Obj = Record<string, any>;
 export type Env = Record<string, string>;
@@ -78,7 +79,8 @@ export function workflow(target: RegistryTarget, values: Obj = {}): Obj {
   return parseYaml(file.content) as Obj;
 }
 
-export const usesOf = (wf: Obj): string[] => (wf.jobs.publish.steps as Obj[]).map((s) => s.uses).filter(Boolean);
+/** Each step's action as its major reference (owner/repo@vN), whether the workflow pins it to a SHA or not. */
+export const usesOf = (wf: Obj): string[] => (wf.jobs.publish.steps as Obj[]).map((s) => s.uses).filter(Boolean).map(unpinned);
 
 /** Each `docker login` of a run: the host it named and what it read on stdin. */
 export const loginsOf = (calls: string): Array<{ argv: string; stdin: string }> => {
