@@ -5,7 +5,7 @@
 import Generator from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
 import { preparePlan, readInputs, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
-import { pickRegistryFlags, registryOptions, requireGeneratedProject } from '../../targets/registry/command.ts';
+import { pickRegistryFlags, registryOptions, requireGeneratedProject, scopeToRegistry } from '../../targets/registry/command.ts';
 import { resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { REGISTRY_TARGETS, registryNotices, TARGET_LABELS } from '../../schema/registry.ts';
 import type { StackSpec } from '../../schema/stack.ts';
@@ -90,6 +90,7 @@ export default class WpsnDockerRegistryGenerator extends Generator<Record<string
     try {
       const spec = resolveInputs(this.#inputs, this.#promptLayer ? [this.#promptLayer] : []);
       this.#prepared = preparePlan(this.#inputs, spec);
+      this.#prepared.plan = scopeToRegistry(this.#prepared.plan, this.#inputs.yoRc.state?.generated?.files ?? {});
     } catch (error) {
       throw withExitCode(error);
     }
@@ -99,6 +100,7 @@ export default class WpsnDockerRegistryGenerator extends Generator<Record<string
     const replan = (): Planned => {
       const inputs = readInputs(this.destinationRoot(), pickRegistryFlags(this.options));
       const prepared = preparePlan(inputs, resolveInputs(inputs, this.#promptLayer ? [this.#promptLayer] : []));
+      prepared.plan = scopeToRegistry(prepared.plan, inputs.yoRc.state?.generated?.files ?? {});
       return { inputs, prepared };
     };
     const done = await writePlanned(this, { inputs: this.#inputs, prepared: this.#prepared }, replan);

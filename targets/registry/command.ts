@@ -2,6 +2,7 @@
 // (generators/registry/index.ts): which options they take, and the project they need.
 import { InputError } from '../../core/errors.ts';
 import { ANSWER_OPTIONS, type AnswerOption } from '../../core/options.ts';
+import { scopePlan, type Plan } from '../../core/plan.ts';
 
 /** The answer options the registry command takes: the ones under `registries`. */
 export function registryOptions(): AnswerOption[] {
@@ -26,4 +27,26 @@ export function requireGeneratedProject(inputs: { yoRc: { state: unknown } }, sh
       },
     ]);
   }
+}
+
+/**
+ * The files a registry run may touch: the push scripts and publish workflows, Dependabot's
+ * configuration, the README and the workshop (they describe the targets), and the deploy
+ * scripts (the image they deploy by default is the one the first registry script pushes).
+ * Secrets are not among them: a registry run never makes one.
+ */
+export function isRegistryPath(path: string): boolean {
+  return (
+    /^scripts\/push-[a-z]+\.sh$/.test(path) ||
+    /^\.github\/workflows\/publish-[a-z]+\.yml$/.test(path) ||
+    path === '.github/dependabot.yml' ||
+    /^scripts\/deploy-[a-z]+\.sh$/.test(path) ||
+    path === 'README.Docker.md' ||
+    path === 'WORKSHOP.md'
+  );
+}
+
+/** Narrows a full plan to the registry files (core/plan.ts scopePlan): an edit elsewhere never blocks, and --force never reaches it. */
+export function scopeToRegistry(plan: Plan, previous: Readonly<Record<string, string>>): Plan {
+  return scopePlan(plan, isRegistryPath, previous);
 }
