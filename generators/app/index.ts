@@ -15,6 +15,7 @@ import { isPlainObject, resolveSpec, setPath, type Layer, type Raw } from '../..
 import { YO_RC } from '../../core/state.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { carryOutPlan, decideConflicts, EXIT_CODES, isNonInteractive, withExitCode } from '../shared/subcommand.ts';
+import { checkDestinationAccess, guardTasks } from '../shared/exit.ts';
 
 export { EXIT_CODES };
 
@@ -103,9 +104,12 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
   #noDefault = new Set<string>();
 
   constructor(args: string[], options: AppOptions) {
+    // Before Yeoman reads the folder: yo started as root runs this as another user (exit.ts).
+    checkDestinationAccess(args, options);
     // Never run a package manager install: the sample app's package.json is written,
     // the image build installs from its lockfile (as the bin does).
     super(args, options, { customInstallTask: true, disableLodashProperty: true });
+    guardTasks(this);
     this.argument('directory', {
       type: String,
       required: false,

@@ -11,6 +11,7 @@ import { setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { DEPLOY_LABELS, DEPLOY_TARGETS, FLAVOUR_LABELS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { declareSubcommand, isNonInteractive, withExitCode, writePlanned, type SubcommandOptions } from '../shared/subcommand.ts';
+import { checkDestinationAccess, guardTasks } from '../shared/exit.ts';
 
 export type DeployGeneratorOptions = SubcommandOptions;
 
@@ -22,7 +23,9 @@ export default class WpsnDockerDeployGenerator extends Generator<Record<string, 
   #usage: Problem[];
 
   constructor(args: string[], options: DeployGeneratorOptions) {
+    checkDestinationAccess(args, options);
     super(args, options, { customInstallTask: true, disableLodashProperty: true });
+    guardTasks(this);
     this.#usage = declareSubcommand(this, deployOptions(), 'never prompt: keep the targets unless --deploy is given');
   }
 

@@ -10,6 +10,7 @@ import { resolveSpec, setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { REGISTRY_TARGETS, registryNotices, TARGET_LABELS } from '../../schema/registry.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { declareSubcommand, isNonInteractive, withExitCode, writePlanned, type SubcommandOptions } from '../shared/subcommand.ts';
+import { checkDestinationAccess, guardTasks } from '../shared/exit.ts';
 
 export type RegistryGeneratorOptions = SubcommandOptions;
 
@@ -21,7 +22,9 @@ export default class WpsnDockerRegistryGenerator extends Generator<Record<string
   #usage: Problem[];
 
   constructor(args: string[], options: RegistryGeneratorOptions) {
+    checkDestinationAccess(args, options);
     super(args, options, { customInstallTask: true, disableLodashProperty: true });
+    guardTasks(this);
     this.#usage = declareSubcommand(this, registryOptions(), 'never prompt: keep the targets unless --registry is given');
   }
 

@@ -8,21 +8,23 @@
 import { resolve } from 'node:path';
 import type Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
-import { ConflictError, InputError, type Problem } from '../../core/errors.ts';
+import type { Problem } from '../../core/errors.ts';
 import { unifiedDiff } from '../../core/diff.ts';
 import { describeHunks } from '../../core/merge.ts';
 import { conflictError, conflictsOf, FOREIGN_NOTE, forcePlan, resolveConflict, type Resolution } from '../../core/plan.ts';
 import { carryOut, readText, type Carried, type Planned, type Prepared } from '../../core/project.ts';
 import { planLines } from '../../bin/plan-lines.ts';
+import { withNumericExitCode } from './exit.ts';
 
 /** Exit codes as the bin uses them; `yo` exits with an error's `code`. */
 export const EXIT_CODES = { input: 2, conflict: 3 } as const;
 
-/** Marks an error with the exit code `yo` (process.exit(error.code || 1)) and run-interactive use. */
+/**
+ * Marks an error with the exit code `yo` (process.exit(error.code || 1)) and run-interactive
+ * use: 2 input, 3 conflict, and a number for every other error too (generators/shared/exit.ts).
+ */
 export function withExitCode<E>(error: E): E {
-  if (error instanceof InputError) Object.assign(error, { code: EXIT_CODES.input });
-  else if (error instanceof ConflictError) Object.assign(error, { code: EXIT_CODES.conflict });
-  return error;
+  return withNumericExitCode(error) as E;
 }
 
 /** Yeoman's options plus the flags of the command (kebab-case) and the directory argument. */

@@ -3,10 +3,12 @@
 // user, and a project name Compose would refuse gets the name it would normalise to.
 // Each message is asserted exactly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHint, type ContainerRow } from '../../bin/commands/verify.ts';
+import { destinationAccessProblem, exitCodeOf, guardTasks, switchedFromRoot, withNumericExitCode } from '../../generators/shared/exit.ts';
+import { ConflictError } from '../../core/errors.ts';
 import { commandTypo, parseCommandLine, unknownFlagMessage, UsageError, type FlagSpecs } from '../../bin/args.ts';
 import { readAnswersFile } from '../../core/answers-file.ts';
 import { InputError } from '../../core/errors.ts';
@@ -203,5 +205,73 @@ describe('verify when nothing runs: the command that starts the stack', () => {
     expect(r.stderr, r.describe).toBe(
       `app: no container\nredis: no container\nnothing of the project ${name} is running: start it with  cd ${name} && docker compose up -d --build --wait  then run verify again\n`,
     );
+  });
+});
+
+describe('yo started as root: found before the first question, said with what to do', () => {
+  /** An access() that finds nothing under /missing, refuses reading the `unreadable` paths and writing the `readOnly` ones. */
+  const access =
+    (readOnly: string[], unreadable: string[] = []) =>
+    (path: string, mode: number) => {
+      if (path.startsWith('/missing')) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      if (mode !== constants.F_OK && unreadable.includes(path)) throw Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
+      if ((mode & constants.W_OK) !== 0 && readOnly.includes(path)) throw Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
+    };
+  const yoUser = { uid: 1000, gid: 0 };
+  const advice =
+    "Run yo as a normal user in a folder of yours; or run it in a folder user 1000 can write to (and can enter every folder above); or use wpsn-docker, which runs as whoever starts it, root included (npx -p generator-wpsn-docker wpsn-docker)";
+
+  it('tells yo\'s switch from root from a normal user', () => {
+    expect(switchedFromRoot({ uid: 1000, gid: 0 })).toBe(true);
+    expect(switchedFromRoot({ uid: 1001, gid: 1001, sudoUid: '1001' })).toBe(true);
+    expect(switchedFromRoot({ uid: 1000, gid: 1000 })).toBe(false);
+    expect(switchedFromRoot({ uid: 0, gid: 0 })).toBe(false);
+  });
+
+  it('the folder yo runs in cannot be read (/root is 0700)', () => {
+    expect(destinationAccessProblem('demo', '/root', yoUser, access([], ['/root']))).toEqual({
+      path: '/root',
+      rule: `yo was started as root, so it runs generators as user 1000 (yo's root-check switches to $SUDO_UID, else to 1000), and that user cannot read the folder it runs in; nothing was asked. ${advice}`,
+    });
+  });
+
+  it('the destination, or the folder it is made in, cannot be written', () => {
+    expect(destinationAccessProblem('.', '/srv/app', yoUser, access(['/srv/app']))?.rule).toBe(
+      `yo was started as root, so it runs generators as user 1000 (yo's root-check switches to $SUDO_UID, else to 1000), and that user cannot write to the destination; nothing was asked. ${advice}`,
+    );
+    expect(destinationAccessProblem('/missing/demo', '/srv', yoUser, access(['/']))).toMatchObject({ path: '/' });
+    expect(destinationAccessProblem('.', '/srv/app', { uid: 1000, gid: 1000 }, access(['/srv/app']))).toEqual({
+      path: '/srv/app',
+      rule: 'user 1000 cannot write to the destination; nothing was asked. Choose a folder you can write to, or make this one writable',
+    });
+  });
+
+  it('no problem where the user can read and write', () => {
+    expect(destinationAccessProblem('demo', '/srv', yoUser, access([]))).toBeUndefined();
+  });
+});
+
+describe('every error that reaches yo carries a numeric exit code', () => {
+  it('2 input, 3 conflict, a number kept, 1 for a string code (EACCES) or none', () => {
+    expect(exitCodeOf(new InputError([{ field: 'x', rule: 'r' }]))).toBe(2);
+    expect(exitCodeOf(new ConflictError(['Dockerfile']))).toBe(3);
+    const eacces = Object.assign(new Error("EACCES: permission denied, open '/root/x'"), { code: 'EACCES' });
+    expect(withNumericExitCode(eacces)).toBe(eacces);
+    expect(eacces).toMatchObject({ code: 1, errno: 'EACCES', message: "EACCES: permission denied, open '/root/x'" });
+    expect(withNumericExitCode(Object.assign(new Error('x'), { code: 77 }))).toMatchObject({ code: 77 });
+    expect(withNumericExitCode('a string')).toMatchObject({ code: 1, message: 'a string' });
+    const frozen = Object.freeze(Object.assign(new Error('frozen'), { code: 'ENOSPC' }));
+    expect(withNumericExitCode(frozen)).toMatchObject({ code: 1, message: 'frozen', cause: frozen });
+  });
+
+  it('a generator\'s task that fails with EACCES lets out code 1 (guardTasks), not the string yo cannot exit with', async () => {
+    const gen = {
+      async executeTask(): Promise<void> {
+        throw Object.assign(new Error("EACCES: permission denied, mkdir '/srv/demo'"), { code: 'EACCES' });
+      },
+    };
+    guardTasks(gen);
+    await expect(gen.executeTask()).rejects.toMatchObject({ code: 1, errno: 'EACCES', message: "EACCES: permission denied, mkdir '/srv/demo'" });
+    expect(Object.keys(Object.getPrototypeOf(gen) as object)).not.toContain('executeTask');
   });
 });

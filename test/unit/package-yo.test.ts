@@ -209,6 +209,23 @@ describe('yo wpsn-docker from the installed tarball', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('started as root in a folder uid 1000 cannot write: exit 2 before the first question, what to do, nothing written', () => {
+    // A terminal (script(1)), so yo would ask; root's 0755 folder, which uid 1000 can read but not write.
+    const cwd = join(work, 'root-only');
+    mkdirSync(cwd);
+    chmodSync(cwd, 0o755);
+    const command = `${join(prefix, 'node_modules/.bin/yo')} wpsn-docker demo`;
+    const run = sh('script', ['-qec', command, '/dev/null'], { cwd, env: { ...yoEnv(), TERM: 'dumb' }, timeout: 120_000 });
+    const output = `${run.stdout}${run.stderr}`.replace(/\r/g, '');
+    expect(run.status, describeRun('yo wpsn-docker demo (as root, on a terminal)', run)).toBe(2);
+    expect(output).toContain(
+      `invalid input (1 problem); nothing was written:\n  - directory = ${JSON.stringify(cwd)}: yo was started as root, so it runs generators as user 1000 (yo's root-check switches to $SUDO_UID, else to 1000), and that user cannot write to the folder the destination is made in; nothing was asked. Run yo as a normal user in a folder of yours; or run it in a folder user 1000 can write to (and can enter every folder above); or use wpsn-docker, which runs as whoever starts it, root included (npx -p generator-wpsn-docker wpsn-docker)\n`,
+    );
+    expect(output).not.toMatch(/\?\s+(Start command|Container port|Project name)/);
+    expect(output).not.toMatch(/TypeError|ERR_INVALID_ARG_TYPE/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('options reach the generator through yo (numbers as yo parses them)', () => {
     const cwd = yoDir('flags');
     const run = yo(cwd, ['wpsn-docker', 'shop', '--yes', '--host-port', '8080', '--lang', 'ko', '--database', 'postgres']);
