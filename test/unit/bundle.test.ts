@@ -158,14 +158,20 @@ describe('the bundled bin does exactly what the unbundled bin does', () => {
     expect(again.source.stdout).toContain('up to date');
   });
 
-  it('commands loaded lazily keep their exit codes: 2 for invalid input, 3 for an edited file', () => {
+  it('commands loaded lazily keep their exit codes: 2 for invalid input, 3 for an edit the new version overlaps', () => {
     const scaffold = { args: ['demo', '--yes', '--registry', 'ghcr'] };
     const invalid = both([scaffold, { args: ['registry', 'demo', '--yes', '--registry', 'bogus'] }]);
     expect(invalid.source.code).toBe(2);
     expect(invalid.bundled).toEqual(invalid.source);
     const edited = both([
       scaffold,
-      { args: ['registry', 'demo', '--yes', '--registry', 'ghcr,ecr'], before: (dir) => writeFileSync(join(dir, 'demo/scripts/push-ghcr.sh'), '# mine\n', { flag: 'a' }) },
+      {
+        args: ['registry', 'demo', '--yes', '--registry', 'ghcr,ecr', '--ghcr-owner', 'acme'],
+        before: (dir) => {
+          const script = join(dir, 'demo/scripts/push-ghcr.sh');
+          writeFileSync(script, readFileSync(script, 'utf8').replace("GHCR_OWNER=${GHCR_OWNER:-''}", "GHCR_OWNER=${GHCR_OWNER:-'mine'}"));
+        },
+      },
     ]);
     expect(edited.source.code).toBe(3);
     expect(edited.bundled).toEqual(edited.source);

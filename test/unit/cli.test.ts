@@ -750,14 +750,21 @@ describe('re-runs', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
-  it('an edited Dockerfile stops a --yes run with exit 3, and nothing changes', () => {
+  it('an edited Dockerfile merges with a new answer (exit 0); an edit of the lines the answer changes stops a --yes run with exit 3, and nothing changes', () => {
     const { dir } = scaffold();
     writeFileSync(join(dir, 'Dockerfile'), `${read(dir, 'Dockerfile')}# my edit\n`);
+    const merged = runCli(dir, ['--yes', '--port', '8000']);
+    expectExit(merged, 0);
+    expect(merged.stdout).toMatch(/^\s+merge Dockerfile$/m);
+    expect(read(dir, 'Dockerfile')).toMatch(/^EXPOSE 8000$/m);
+    expect(read(dir, 'Dockerfile').endsWith('# my edit\n')).toBe(true);
+    writeFileSync(join(dir, 'Dockerfile'), read(dir, 'Dockerfile').replace(/^EXPOSE 8000$/m, 'EXPOSE 8001'));
     unlinkSync(join(dir, '.env.example')); // would be recreated if anything were written
     const before = snapshotTree(dir);
-    const result = runCli(dir, ['--yes', '--port', '8000']);
+    const result = runCli(dir, ['--yes', '--port', '8002']);
     expectExit(result, 3);
     expect(result.stderr).toMatch(/^\s+- Dockerfile$/m);
+    expect(result.stderr).toMatch(/^\s+Dockerfile hunk 1\/1: yours line \d+, generated before line \d+, generated now line \d+$/m);
     expect(result.stderr).toContain('--force');
     expect(result.stderr).not.toMatch(/- docker-compose\.yml/);
     expect(snapshotTree(dir)).toEqual(before);
