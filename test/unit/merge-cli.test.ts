@@ -1,11 +1,14 @@
 // Three-way merge through the bin (issue 14): a sub-command plans only its own files (an
 // edit elsewhere never blocks it, its --force never reaches it), and a generator upgrade
 // (changed templates) merges the user's edits the same way as changed answers, from a
-// project recorded as an older version wrote it (test/fixtures/upgrade/).
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// project recorded as an older version wrote it (test/fixtures/upgrade/); a first run's
+// report through Yeoman never says `force`.
+import { appendFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, makeTempDir, read, removeTempDirs, runCli, snapshotTree, type RunResult } from './helpers/cli.ts';
+import { runGenerator } from './helpers/yo.ts';
 
 type Obj = Record<string, any>;
 
@@ -125,5 +128,26 @@ describe('a generator upgrade merges like changed answers', () => {
     expect(blocked.stderr).toMatch(/^ {2}- Dockerfile\n {6}Dockerfile hunk 1\/1: /m);
     expect(blocked.stderr).toContain('Nothing was written.');
     expect(snapshotTree(dir)).toEqual(before);
+  });
+});
+
+describe('the report of a first run through Yeoman', () => {
+  it('says create (or update, for a .gitignore of the user\'s) and config, never force: nothing goes through Yeoman\'s conflicter', async () => {
+    const dir = realpathSync(makeTempDir('wpsn-merge-yo-'));
+    writeFileSync(join(dir, '.gitignore'), 'dist/\n');
+    let logged = '';
+    await runGenerator(fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url)), 'wpsn-docker:app', dir, { yes: true }).onGenerator((g) => {
+      const log = (g as unknown as { log: { writeln: (text: string) => unknown } }).log;
+      const writeln = log.writeln.bind(log);
+      log.writeln = (text: string) => {
+        logged += `${text}\n`;
+        return writeln(text);
+      };
+    });
+    expect(logged).toMatch(/^ +update \.gitignore$/m);
+    expect(logged).toMatch(/^ +create Dockerfile$/m);
+    expect(logged).toMatch(/^ +config \.yo-rc\.json$/m);
+    expect(logged).not.toMatch(/\bforce\b/);
+    expect(read(dir, '.gitignore').startsWith('dist/\n')).toBe(true);
   });
 });
