@@ -38,16 +38,30 @@ export const port = (what: string) =>
     .min(1, { error: `${what} must be from 1 to 65535` })
     .max(65535, { error: `${what} must be from 1 to 65535` });
 
+/**
+ * An image reference that parses under the OCI grammar and is pinned. An unpinned one is
+ * refused with a pinned example right for the field: `examples` (the field's defaults) when
+ * one is of the same repository, the first of them when `only` (the app's base image must be
+ * a Node image, whatever was given), else the given repository with a version tag.
+ */
+export const pinnedImage = (examples: readonly string[] = [], options: { only?: boolean } = {}) =>
+  z.string({ error: 'an image reference must be a string' }).superRefine((value, ctx) => {
+    const parsed = parseImageReference(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: `not a valid image reference: it ${parsed.reason}`, input: value });
+      return;
+    }
+    const given = parsed.ref;
+    const same = examples.find((e) => {
+      const ref = parseImageReference(e);
+      return ref.ok && ref.ref.path === given.path && ref.ref.domain === given.domain;
+    });
+    const problem = pinProblem(given, same ?? (options.only ? examples[0] : undefined));
+    if (problem) ctx.addIssue({ code: 'custom', message: `the image ${problem}`, input: value });
+  });
+
 /** An image reference that parses under the OCI grammar and is pinned. */
-export const PinnedImage = z.string({ error: 'an image reference must be a string' }).superRefine((value, ctx) => {
-  const parsed = parseImageReference(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: `not a valid image reference: it ${parsed.reason}`, input: value });
-    return;
-  }
-  const problem = pinProblem(parsed.ref);
-  if (problem) ctx.addIssue({ code: 'custom', message: `the image ${problem}`, input: value });
-});
+export const PinnedImage = pinnedImage();
 
 export const CommandArg = z
   .string({ error: 'each command argument must be a string' })

@@ -98,11 +98,16 @@ export function parseImageReference(input: string): ParseResult {
   return { ok: true, ref };
 }
 
-/** A reference is pinned when it has a digest, or a tag other than `latest`. */
-export function pinProblem(ref: ImageReference): string | undefined {
+/**
+ * A reference is pinned when it has a digest, or a tag other than `latest`. `example`: the
+ * pinned image the message suggests (the field's own default); by default the same
+ * repository with a version tag.
+ */
+export function pinProblem(ref: ImageReference, example?: string): string | undefined {
   if (ref.digest) return undefined;
-  if (!ref.tag) return 'has no tag: pin it to a version, such as node:24-bookworm-slim (or a digest)';
-  if (ref.tag === 'latest') return 'uses the moving tag "latest": pin it to a version, such as node:24-bookworm-slim (or a digest)';
+  const such = example ?? `${ref.domain ? `${ref.domain}/` : ''}${ref.path}:<version>`;
+  if (!ref.tag) return `has no tag: pin it to a version, such as ${such} (or a digest)`;
+  if (ref.tag === 'latest') return `uses the moving tag "latest": pin it to a version, such as ${such} (or a digest)`;
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { servicesSpec } from '../services/catalog/schema.ts';
 import { CATALOG_KINDS, CATALOG_MODULES, DATABASE_KINDS, RESERVED_SERVICE_NAMES } from '../services/index.ts';
 import { REDIS_PORT, RedisSpec } from '../services/redis/schema.ts';
 import { DEFAULT_NODE_IMAGE, LANGUAGES, PACKAGE_MANAGERS } from './defaults.ts';
-import { CommandArg, EnvName, EnvValue, NAME_RULE, PinnedImage, port, resourceName, whenClean } from './fields.ts';
+import { CommandArg, EnvName, EnvValue, NAME_RULE, pinnedImage, port, resourceName, whenClean } from './fields.ts';
 import { parseImageReference, repositoryBaseName } from './image-ref.ts';
 import { isIP } from './ip.ts';
 import { DNS_LABEL_MAX, PROJECT_NAME_RE, RESERVED_NETWORK_NAMES } from './names.ts';
@@ -72,7 +72,7 @@ export const AppSpec = z
   .strictObject({
     runtime: z.literal('node', { error: 'the runtime must be "node"' }).default('node'),
     packageManager: z.enum(PACKAGE_MANAGERS, { error: `the package manager must be one of ${PACKAGE_MANAGERS.join(', ')}` }).default('npm'),
-    baseImage: PinnedImage.default(DEFAULT_NODE_IMAGE),
+    baseImage: pinnedImage([DEFAULT_NODE_IMAGE], { only: true }).default(DEFAULT_NODE_IMAGE),
     port: port('the container port').default(3000),
     hostPort: port('the host port').default(3000),
     bind: BindAddress.default('127.0.0.1'),

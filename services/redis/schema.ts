@@ -2,7 +2,7 @@
 // persistence and volume. Redis is always part of the stack.
 import * as z from 'zod';
 import { DEFAULT_REDIS_IMAGE, REDIS_PERSISTENCE } from '../../schema/defaults.ts';
-import { PinnedImage, resourceName } from '../../schema/fields.ts';
+import { pinnedImage, resourceName } from '../../schema/fields.ts';
 
 /**
  * What the app's Redis user may do: ACL rules for keys (~), channels (&) and commands
@@ -21,7 +21,7 @@ export const RedisPermissions = z
   });
 
 export const RedisSpec = z.strictObject({
-  image: PinnedImage.default(DEFAULT_REDIS_IMAGE),
+  image: pinnedImage([DEFAULT_REDIS_IMAGE]).default(DEFAULT_REDIS_IMAGE),
   appPermissions: RedisPermissions.default(DEFAULT_REDIS_APP_PERMISSIONS).meta({
     description: `ACL rules of the app's Redis user (default "${DEFAULT_REDIS_APP_PERMISSIONS}"); the admin user may do everything`,
   }),
