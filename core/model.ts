@@ -23,21 +23,37 @@ const SECRET_ENV_URL = `file://${SECRET_ENV_PATH}`;
 export type * from './types.ts';
 
 /** Settings files package managers read from the project folder, and their build secret ids. */
-export const BUILD_CONFIG_FILES: Readonly<Record<string, string>> = { '.npmrc': 'npmrc' };
+export const BUILD_CONFIG_FILES: Readonly<Record<string, string>> = { '.npmrc': 'npmrc', '.yarnrc.yml': 'yarnrc' };
 
 /** The package managers' versions installed when the project pins none (package.json packageManager). */
 const DEFAULT_PINS = { pnpm: '10.34.9', yarn: '1.22.22' } as const;
+
+/** The major version of a pinned package manager (yarn@4.5.3 -> 4), or undefined. */
+export function pinMajor(pin: string | undefined): number | undefined {
+  const m = pin === undefined ? null : /@(\d+)\./.exec(pin);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Yarn 2+ (Berry) runs with these in the image: the node_modules linker whatever the
+ * .yarnrc.yml says (it reaches the install as a build secret, which does not key the layer
+ * cache; a Plug'n'Play project is refused before this), and no telemetry.
+ */
+const BERRY_ENV = 'YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0';
 
 /**
  * How the image installs the app's dependencies with its package manager: at the version the
  * project pins (package.json packageManager), with every workspace package's manifest.
  */
-export function installModel(packageManager: PackageManager, context: Pick<ModelContext, 'packageManagerPin' | 'workspaceManifests'> = {}): InstallModel {
+export function installModel(packageManager: PackageManager, context: Pick<ModelContext, 'packageManagerPin' | 'workspaceManifests' | 'yarnDirs'> = {}): InstallModel {
   const pin = context.packageManagerPin?.startsWith(`${packageManager}@`) ? context.packageManagerPin.slice(packageManager.length + 1).replace(/\+.*$/, '') : undefined;
   const workspace = context.workspaceManifests ?? [];
   const nodeModules = ['node_modules', ...workspace.map((file) => file.replace(/package\.json$/, 'node_modules'))];
   // A workspace package without dependencies gets no node_modules: the runtime stage copies each.
   const ensure = workspace.length ? ` && mkdir -p ${nodeModules.join(' ')}` : '';
+  // Installed from the npm registry, not with corepack (Node 25 dropped it, and it fetches
+  // Yarn from repo.yarnpkg.com, which proxies often block).
+  const global = (spec: string): string => `npm install --global --force --no-audit --no-fund ${spec}`;
   switch (packageManager) {
     case 'npm':
       return {
@@ -46,9 +62,12 @@ export function installModel(packageManager: PackageManager, context: Pick<Model
         installProd: `npm ci --omit=dev --no-audit --no-fund${ensure}`,
         installAll: 'npm ci --include=dev --no-audit --no-fund',
         cacheTarget: '/root/.npm',
-        setup: undefined,
+        // The base image's own npm unless the project pins one (packageManager: npm@10.9.2).
+        setup: pin ? global(`npm@${pin}`) : undefined,
         runScript: 'npm run',
         corepackPin: undefined,
+        tool: pin ? `npm@${pin}` : undefined,
+        berry: false,
         nodeModules,
       };
     case 'pnpm': {
@@ -64,11 +83,31 @@ export function installModel(packageManager: PackageManager, context: Pick<Model
         setup: `npm install --global --no-audit --no-fund pnpm@${version}`,
         runScript: 'pnpm run',
         corepackPin: `pnpm@${version}`,
+        tool: `pnpm@${version}`,
+        berry: false,
         nodeModules,
       };
     }
     case 'yarn': {
       const version = pin ?? DEFAULT_PINS.yarn;
+      if ((pinMajor(`yarn@${version}`) ?? 1) >= 2) {
+        // Yarn 2+ (Berry): its npm package is @yarnpkg/cli-dist (the one named yarn is Yarn 1).
+        // The build stage installs exactly the lockfile (--immutable); the runtime gets the
+        // production dependencies of every workspace (workspaces focus, built into Yarn 4).
+        return {
+          manifests: ['package.json', 'yarn.lock', ...(context.yarnDirs ?? []), ...workspace],
+          lockfile: 'yarn.lock',
+          installProd: `${BERRY_ENV} yarn workspaces focus --all --production${ensure}`,
+          installAll: `${BERRY_ENV} yarn install --immutable`,
+          cacheTarget: '/root/.yarn/berry',
+          setup: global(`@yarnpkg/cli-dist@${version}`),
+          runScript: 'yarn run',
+          corepackPin: `yarn@${version}`,
+          tool: `@yarnpkg/cli-dist@${version}`,
+          berry: true,
+          nodeModules,
+        };
+      }
       return {
         manifests: ['package.json', 'yarn.lock', ...workspace],
         lockfile: 'yarn.lock',
@@ -76,9 +115,11 @@ export function installModel(packageManager: PackageManager, context: Pick<Model
         installAll: 'yarn install --frozen-lockfile --production=false',
         cacheTarget: '/usr/local/share/.cache/yarn',
         // --force: the official Node images ship a yarn 1 whose links npm would not replace.
-        setup: `npm install --global --force --no-audit --no-fund yarn@${version}`,
+        setup: global(`yarn@${version}`),
         runScript: 'yarn run',
         corepackPin: `yarn@${version}`,
+        tool: `yarn@${version}`,
+        berry: false,
         nodeModules,
       };
     }

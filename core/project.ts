@@ -13,7 +13,9 @@ import { buildPlan, type Plan } from './plan.ts';
 import { renderAppFiles } from './render/files.ts';
 import { inspectSecrets, planSecrets } from './secrets.ts';
 import { flagContradictions } from './options.ts';
-import { flagsLayer, isPlainObject, resolveSpec, setPath, type Layer, type Raw, type SpecContext } from './spec.ts';
+import { flagsLayer, getPath, isPlainObject, resolveSpec, setPath, sourceOf, type Layer, type Raw, type SpecContext } from './spec.ts';
+import { projectProblems } from './detect/checks.ts';
+import { baseImageVerdict, withoutNodeRule } from './base-image.ts';
 import { baseLines, baseText, parseYoRc, renderYoRc, YO_RC, YO_RC_MAX_BYTES, type YoRc } from './state.ts';
 import { packageVersion } from './templates.ts';
 import { acquireLock } from './lock.ts';
@@ -300,6 +302,7 @@ export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
     buildConfigFiles: inputs.buildConfigFiles,
     packageManagerPin: inputs.facts?.packageManagerPin?.value,
     workspaceManifests: inputs.facts?.workspaceManifests ?? [],
+    yarnDirs: inputs.facts?.yarn?.dirs ?? [],
   });
   const files = renderAppFiles(model);
   // Nothing is read or written through a symbolic link, nor over a folder: every path
@@ -376,6 +379,17 @@ export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
     throw new InputError([...contradictions, ...rest]);
   }
   if (contradictions.length) throw new InputError(contradictions);
+  // Valid answers the project cannot build or run with (core/detect/checks.ts).
+  const layers = [...inputs.layers, ...extra];
+  // The layer that set the field itself (not a sibling: --command does not set app.packageManager).
+  const setBy = (path: readonly string[]): string | undefined => (layers.some((l) => getPath(l.values, path) !== undefined) ? sourceOf(layers, path) : undefined);
+  const problems = projectProblems({ spec, facts: inputs.facts, reader: projectReader(inputs.dir), sourceOf: setBy });
+  const node = baseImageVerdict(spec.app.baseImage);
+  if (node.provides === 'no') {
+    const source = setBy(['app', 'baseImage']);
+    problems.push({ field: 'app.baseImage', ...(source ? { source } : {}), value: spec.app.baseImage, rule: withoutNodeRule(node) });
+  }
+  if (problems.length) throw new InputError(problems);
   return spec;
 }
 

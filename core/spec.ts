@@ -40,7 +40,7 @@ function deepMerge(base: Raw, over: Raw): Raw {
   return out;
 }
 
-function getPath(obj: Raw, path: readonly (string | number)[]): unknown {
+export function getPath(obj: Raw, path: readonly (string | number)[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
     if (!isPlainObject(cur) && !Array.isArray(cur)) return undefined;
@@ -80,7 +80,7 @@ export function flagsLayer(options: Record<string, unknown>): Layer {
  * messages. The longest path wins over the latest layer: a later layer that only set a
  * sibling (flags giving app.port) did not set app.hostPort, the earlier file did.
  */
-function sourceOf(layers: readonly Layer[], path: readonly (string | number)[]): string | undefined {
+export function sourceOf(layers: readonly Layer[], path: readonly (string | number)[]): string | undefined {
   for (let n = path.length; n > 0; n--) {
     const prefix = path.slice(0, n);
     for (let i = layers.length - 1; i >= 0; i--) {

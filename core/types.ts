@@ -30,6 +30,10 @@ export interface InstallModel {
   runScript: string;
   /** The `packageManager` field (pnpm and yarn), pinned for the sample app. */
   corepackPin: string | undefined;
+  /** The npm package the toolchain stage installs (pnpm@9.15.9, @yarnpkg/cli-dist@4.9.2, npm@10.9.2), or undefined (the base image's npm). */
+  tool: string | undefined;
+  /** Yarn 2+ (Berry): immutable install, workspaces focus, the node_modules linker. */
+  berry: boolean;
   /** Every node_modules folder an install makes (the root's, and each workspace package's). */
   nodeModules: string[];
 }
@@ -117,6 +121,8 @@ export interface ModelContext {
   packageManagerPin?: string | undefined;
   /** Workspace packages' manifests (apps/web/package.json, ...), which the dependency install needs. */
   workspaceManifests?: readonly string[];
+  /** Yarn 2+: the folders under .yarn/ its install reads (the pinned release, plugins, patches). */
+  yarnDirs?: readonly string[];
 }
 
 /** A file of the project handed to the dependency install as a build secret, never to a layer. */

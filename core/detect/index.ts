@@ -32,8 +32,46 @@ export interface AppFacts {
   writableDirs: Found<string[]> | undefined;
   /** Workspace packages' manifests the dependency install needs (pnpm-workspace.yaml, package.json workspaces). */
   workspaceManifests: string[];
+  /** The lockfiles at the project's root, in detection order (pnpm-lock.yaml, yarn.lock, package-lock.json). */
+  lockfiles: LockfileName[];
+  /** What the project says about Yarn 2+ (Berry): present when yarn.lock or .yarnrc.yml is. */
+  yarn: YarnFacts | undefined;
+  /** The script names of the app's package.json (scripts.*). */
+  scripts: string[];
   /** Things worth saying before a build fails for them. */
   warnings: string[];
+}
+
+export const LOCKFILES = { 'pnpm-lock.yaml': 'pnpm', 'yarn.lock': 'yarn', 'package-lock.json': 'npm' } as const;
+export type LockfileName = keyof typeof LOCKFILES;
+
+export interface YarnFacts {
+  /** yarn.lock is Yarn 2+'s format (a __metadata block), not Yarn 1's. */
+  berryLockfile: boolean;
+  /** .yarnrc.yml's nodeLinker (undefined when not set: Yarn 2+ then uses Plug'n'Play). */
+  nodeLinker: string | undefined;
+  /** .yarnrc.yml is there. */
+  rcFile: boolean;
+  /** The folders under .yarn/ an install reads (the pinned release, plugins, patches). */
+  dirs: string[];
+}
+
+/** A top-level `key: value` of a simple YAML file such as .yarnrc.yml (quotes removed). */
+function yamlScalar(text: string, key: string): string | undefined {
+  const m = new RegExp(`^${key}:[ \\t]*(?:"([^"]*)"|'([^']*)'|([^#\\s][^#]*?))[ \\t]*(?:#.*)?$`, 'm').exec(text);
+  return m ? (m[1] ?? m[2] ?? m[3])?.trim() : undefined;
+}
+
+function yarnFacts(reader: ProjectReader): YarnFacts | undefined {
+  const lock = reader.read('yarn.lock');
+  const rc = reader.read('.yarnrc.yml');
+  if (lock === undefined && rc === undefined) return undefined;
+  return {
+    berryLockfile: lock !== undefined && /^__metadata:/m.test(lock),
+    nodeLinker: rc === undefined ? undefined : yamlScalar(rc, 'nodeLinker'),
+    rcFile: rc !== undefined,
+    dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'].filter((d) => reader.list(d).length > 0),
+  };
 }
 
 export interface ProjectReader {
@@ -189,8 +227,9 @@ export const NODE_MAJORS = [24, 22] as const;
 export function detectApp(reader: ProjectReader, options: { dir?: string | undefined } = {}): AppFacts {
   const warnings: string[] = [];
   const root = parseJson(reader.read('package.json')) ?? {};
-  const lock = (['pnpm-lock.yaml', 'yarn.lock', 'package-lock.json'] as const).find((f) => reader.exists(f));
-  const fromLock: 'npm' | 'pnpm' | 'yarn' | undefined = lock === 'pnpm-lock.yaml' ? 'pnpm' : lock === 'yarn.lock' ? 'yarn' : lock === 'package-lock.json' ? 'npm' : undefined;
+  const lockfiles = (Object.keys(LOCKFILES) as LockfileName[]).filter((f) => reader.exists(f));
+  const lock = lockfiles[0];
+  const fromLock: 'npm' | 'pnpm' | 'yarn' | undefined = lock ? LOCKFILES[lock] : undefined;
   const pin = typeof root.packageManager === 'string' && /^(npm|pnpm|yarn)@\d/.test(root.packageManager) ? root.packageManager : undefined;
   const pinned = pin?.split('@')[0] as 'npm' | 'pnpm' | 'yarn' | undefined;
   const packageManager: Found<'npm' | 'pnpm' | 'yarn'> | undefined = fromLock ? { value: fromLock, source: lock! } : pinned ? { value: pinned, source: 'package.json packageManager' } : undefined;
@@ -289,6 +328,9 @@ export function detectApp(reader: ProjectReader, options: { dir?: string | undef
     nodeMajor,
     writableDirs: writable.length ? { value: writable, source: framework!.source } : undefined,
     workspaceManifests,
+    lockfiles,
+    yarn: yarnFacts(reader),
+    scripts: Object.keys(scripts).filter((name) => typeof scripts[name] === 'string'),
     warnings,
   };
 }

@@ -3,6 +3,7 @@
 // without a base image), and a start command that will not get SIGTERM.
 import type { StackSpec } from '../../schema/stack.ts';
 import { wrapperOf } from '../model.ts';
+import { baseImageVerdict, unknownNodeWarning } from '../base-image.ts';
 import type { AppFacts } from './index.ts';
 
 const words = (command: readonly string[]): string => command.join(' ');
@@ -25,6 +26,8 @@ export function appNotices(facts: AppFacts | undefined, spec: StackSpec, firstRu
     notices.push(`your app, as detected (flags and --answers override each; see README.md "Use it on your app"):\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }
   if (facts) notices.push(...facts.warnings);
+  const node = baseImageVerdict(app.baseImage);
+  if (node.provides === 'unknown') notices.push(unknownNodeWarning(app.baseImage, node));
   const wrapper = wrapperOf(app.command);
   if (wrapper) {
     notices.push(

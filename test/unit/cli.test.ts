@@ -3,7 +3,7 @@
 // messages, and that failed runs write nothing.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../../core/options.ts';
@@ -37,8 +37,12 @@ function expectExit(result: RunResult, code: number): void {
 }
 
 /** Scaffolds `name` inside a fresh temp dir; returns the project dir. */
-function scaffold(args: readonly string[] = [], name = 'demo'): { parent: string; dir: string; result: RunResult } {
+function scaffold(args: readonly string[] = [], name = 'demo', files: Readonly<Record<string, string>> = {}): { parent: string; dir: string; result: RunResult } {
   const parent = makeTempDir();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(parent, name, path)), { recursive: true });
+    writeFileSync(join(parent, name, path), text);
+  }
   const result = runCli(parent, [name, '--yes', ...args]);
   expectExit(result, 0);
   return { parent, dir: join(parent, name), result };
@@ -171,7 +175,20 @@ interface OptionCase {
   check: (dir: string) => void;
   /** A value `check` looks for in a file: it must not be there without the flag. */
   probe?: { file: string; value: string };
+  /**
+   * The user's app the option needs, instead of the sample (which has server.js only, no
+   * build step and no workspace: core/detect/checks.ts refuses such options for it).
+   */
+  files?: Record<string, string>;
 }
+
+/** An app of the user's, with its lockfile and the files its start commands run. */
+const ownApp = (pkg: object, more: Record<string, string> = {}): Record<string, string> => ({
+  'package.json': JSON.stringify({ name: 'demo', scripts: { start: 'node server.js' }, ...pkg }),
+  'package-lock.json': '{}',
+  'server.js': '',
+  ...more,
+});
 
 const dockerfile = (dir: string) => read(dir, 'Dockerfile');
 
@@ -279,6 +296,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
   command: [
     {
       args: ['--command', '["node","dist/main.js"]'],
+      files: ownApp({}, { 'dist/main.js': '' }),
       check: (dir) => {
         expect(lines(dockerfile(dir))).toContain('CMD ["node","dist/main.js"]');
         expect(answers(dir).app.command).toEqual(['node', 'dist/main.js']);
@@ -286,6 +304,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
     },
     {
       args: ['--command', 'node  --enable-source-maps dist/main.js'],
+      files: ownApp({}, { 'dist/main.js': '' }),
       check: (dir) => {
         expect(lines(dockerfile(dir))).toContain('CMD ["node","--enable-source-maps","dist/main.js"]');
       },
@@ -324,6 +343,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
   'app-dir': [
     {
       args: ['--app-dir', 'apps/web'],
+      files: ownApp({ workspaces: ['apps/*'], scripts: {} }, { 'apps/web/package.json': JSON.stringify({ name: 'web', scripts: { start: 'node server.js' } }), 'apps/web/server.js': '' }),
       check: (dir) => {
         expect(lines(dockerfile(dir))).toContain('WORKDIR /app/apps/web');
         expect(answers(dir).app.dir).toBe('apps/web');
@@ -351,6 +371,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
     },
     {
       args: ['--build-script', 'build'],
+      files: ownApp({ scripts: { start: 'node server.js', build: 'tsc' } }),
       check: (dir) => {
         const text = dockerfile(dir);
         expect(lines(text)).toContain('FROM base AS build');
@@ -515,8 +536,8 @@ describe('every answer option given on the command line is reflected in the outp
   });
 
   const rows = Object.entries(OPTION_CASES).flatMap(([flag, cases]) => cases.map((c) => ({ flag, ...c })));
-  it.each(rows)('--$flag: $args', ({ args, check }) => {
-    const { dir } = scaffold(args);
+  it.each(rows)('--$flag: $args', ({ args, check, files }) => {
+    const { dir } = scaffold(args, 'demo', files);
     check(dir);
   });
 
@@ -562,7 +583,7 @@ describe('--answers files', () => {
     const parent = makeTempDir();
     writeFileSync(
       join(parent, 'answers.yaml'),
-      ['# workshop defaults', 'projectName: no', 'lang: ko', 'app:', '  port: 8000', '  hostPort: 8080', '  command: [node, main.js]', 'database:', '  kind: mariadb', ''].join('\n'),
+      ['# workshop defaults', 'projectName: no', 'lang: ko', 'app:', '  port: 8000', '  hostPort: 8080', '  command: [node, --title=shop, server.js]', 'database:', '  kind: mariadb', ''].join('\n'),
     );
     const result = runCli(parent, ['out', '--yes', '--answers', 'answers.yaml', '--host-port', '9090']);
     expectExit(result, 0);
@@ -573,7 +594,7 @@ describe('--answers files', () => {
     expect(read(dir, 'docker-compose.yml')).toMatch(/^name: "no"$/m);
     expect(doc.services.app.ports).toEqual(['127.0.0.1:9090:8000']);
     expect(doc.services.db.image).toBe('mariadb:11.8');
-    expect(lines(dockerfile(dir))).toContain('CMD ["node","main.js"]');
+    expect(lines(dockerfile(dir))).toContain('CMD ["node","--title=shop","server.js"]');
     expect(hasHangul(read(dir, 'README.Docker.md'))).toBe(true);
   });
 
@@ -926,6 +947,7 @@ describe('re-runs', () => {
     mkdirSync(dir);
     const pkg = '{\n  "name": "my-app",\n  "version": "1.2.3",\n  "scripts": { "start": "node index.js" }\n}\n';
     writeFileSync(join(dir, 'package.json'), pkg);
+    writeFileSync(join(dir, 'index.js'), '');
     writeFileSync(join(dir, lockfile), `# ${lockfile} of my-app\n`);
     const result = runCli(parent, ['app', '--yes']);
     expectExit(result, 0);
@@ -946,7 +968,11 @@ describe('re-runs', () => {
     const dir = join(parent, 'app');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), '{"name":"my-app","scripts":{"start":"node index.js"}}\n');
+    writeFileSync(join(dir, 'index.js'), '');
     writeFileSync(join(dir, 'yarn.lock'), '\n');
+    // Refused while npm has no lockfile here (test/unit/package-managers.test.ts); with both, the flag decides.
+    expect(runCli(parent, ['app', '--yes', '--package-manager', 'npm']).code).toBe(2);
+    writeFileSync(join(dir, 'package-lock.json'), '{}\n');
     expectExit(runCli(parent, ['app', '--yes', '--package-manager', 'npm']), 0);
     expect(dockerfile(dir)).toContain('npm ci');
     expect(dockerfile(dir)).not.toContain('yarn.lock');

@@ -4,11 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectApp, nodeMajorOf, NODE_MAJORS, type AppFacts, type ProjectReader } from '../../core/detect/index.ts';
+import { detectApp, nodeMajorOf, NODE_MAJORS, type AppFacts } from '../../core/detect/index.ts';
 import { InputError } from '../../core/errors.ts';
 import { installModel } from '../../core/model.ts';
 import { detectedLayer, readInputs, resolveInputs } from '../../core/project.ts';
 import { makeTempDir, removeTempDirs } from './helpers/cli.ts';
+import { memoryReader } from './helpers/memory-reader.ts';
 
 afterAll(() => {
   removeTempDirs();
@@ -16,15 +17,7 @@ afterAll(() => {
 
 type Files = Record<string, string>;
 
-/** A project held in memory: files by relative path; folders are the prefixes of their paths. */
-function memory(files: Files): ProjectReader {
-  const paths = Object.keys(files);
-  return {
-    read: (path) => files[path],
-    exists: (path) => path in files || paths.some((p) => p.startsWith(`${path}/`)),
-    list: (path) => [...new Set(paths.filter((p) => p.startsWith(`${path}/`)).map((p) => p.slice(path.length + 1).split('/')[0]!))].sort(),
-  };
-}
+const memory = memoryReader;
 const json = (value: object): string => JSON.stringify(value);
 const detect = (files: Files): AppFacts => detectApp(memory(files));
 const app = (pkg: object, more: Files = {}): AppFacts => detect({ 'package.json': json({ scripts: { start: 'node server.js' }, ...pkg }), ...more });
@@ -117,6 +110,7 @@ describe('detectApp: workspaces', () => {
       'package.json': json({ name: 'root', workspaces: ['apps/*'] }),
       'apps/web/package.json': web,
       'apps/api/package.json': json({ scripts: { start: 'node api.js' } }),
+      'apps/api/api.js': '',
     });
     expect(facts.dir.value).toBe('.');
     expect(facts.warnings).toHaveLength(1);
@@ -402,7 +396,8 @@ describe('resolveInputs: detected values, and what overrides them', () => {
   });
 
   it('flags override every detected value', () => {
-    const dir = project(ownApp);
+    // With npm's lockfile and the file the command starts: the project can build that way.
+    const dir = project({ ...ownApp, 'package-lock.json': '{}', 'other.js': '' });
     const inputs = readInputs(dir, {
       command: 'node other.js',
       port: '9000',
@@ -445,7 +440,7 @@ describe('resolveInputs: detected values, and what overrides them', () => {
   });
 
   it('no derivable command: an error naming app.command and its source, unless a command is given', () => {
-    const dir = project({ 'package.json': json({ scripts: { dev: 'nodemon src/index.js' } }) });
+    const dir = project({ 'package.json': json({ scripts: { dev: 'nodemon src/index.js' } }), 'package-lock.json': '{}', 'src/main.js': '', 'a.js': '' });
     const inputs = readInputs(dir, {});
     let error: unknown;
     try {
@@ -457,7 +452,7 @@ describe('resolveInputs: detected values, and what overrides them', () => {
     const problems = (error as InputError).problems;
     expect(problems).toEqual([expect.objectContaining({ field: 'app.command', source: 'package.json' })]);
     expect(problems[0]!.rule).toMatch(/could not be derived from your app.*--command/);
-    expect(resolveInputs(readInputs(dir, { command: 'node src/index.js' })).app.command).toEqual(['node', 'src/index.js']);
+    expect(resolveInputs(readInputs(dir, { command: 'node src/main.js' })).app.command).toEqual(['node', 'src/main.js']);
     expect(resolveInputs(inputs, [{ source: 'prompts', values: { app: { command: ['node', 'a.js'] } } }]).app.command).toEqual(['node', 'a.js']);
   });
 
@@ -468,6 +463,7 @@ describe('resolveInputs: detected values, and what overrides them', () => {
       'pnpm-lock.yaml': '',
       'apps/web/package.json': json({ scripts: { start: 'node web.js', build: 'next build' } }),
       'apps/api/package.json': json({ scripts: { start: 'node api.js' } }),
+      'apps/api/api.js': '',
     });
     expect(() => resolveInputs(readInputs(dir, {}))).toThrow(/choose one with --app-dir/);
     const web = resolveInputs(readInputs(dir, { 'app-dir': 'apps/web' }));

@@ -57,6 +57,7 @@ describe('a planted .yo-rc.json', () => {
     const victims: Record<string, string> = {
       'src/index.js': 'console.log("mine")\n',
       'package.json': '{"name":"mine","scripts":{"start":"node src/index.js"}}\n',
+      'package-lock.json': '{}\n',
       '.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n',
       '.git/HEAD': 'ref: refs/heads/main\n',
       '.git/hooks/pre-commit': '#!/bin/sh\nexit 0\n',
