@@ -1,8 +1,9 @@
 // npm run bench: scaffolding speed and memory against Node and Yeoman baselines, render
 // cost as the stack grows, the generated image against three baseline Dockerfiles, and
-// `docker compose up` to healthy. Prints the tables and writes bench/RESULTS.md.
+// `docker compose up` to healthy, and a re-run that merges one edited file. Prints the
+// tables and writes bench/RESULTS.md.
 //
-// Usage: node bench/run.ts [--parts 1,2,3,4] [--runs N] [--warmup N] [--render-rounds N]
+// Usage: node bench/run.ts [--parts 1,2,3,4,5] [--runs N] [--warmup N] [--render-rounds N]
 //                          [--image-rounds N] [--up-runs N] [--out FILE | --no-write]
 // dist/ must be built first (npm run bench does that).
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { REPO_ROOT, goalTable, log, type GoalRow } from './lib/report.ts';
 
 const { values } = parseArgs({
   options: {
-    parts: { type: 'string', default: '1,2,3,4' },
+    parts: { type: 'string', default: '1,2,3,4,5' },
     runs: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '1' },
     'memory-runs': { type: 'string', default: '5' },
@@ -37,7 +38,7 @@ const int = (name: string, min: number): number => {
   return v;
 };
 const parts = new Set(String(values.parts).split(',').map((p) => p.trim()));
-for (const p of parts) if (!['1', '2', '3', '4'].includes(p)) throw new Error(`--parts: unknown part ${p}`);
+for (const p of parts) if (!['1', '2', '3', '4', '5'].includes(p)) throw new Error(`--parts: unknown part ${p}`);
 const runs = int('runs', 5);
 const warmup = int('warmup', 1);
 
@@ -88,6 +89,10 @@ try {
     const { runUp } = await import('./up.ts');
     return runUp(scratch, int('up-runs', 3));
   });
+  await part('5', 'Re-running with one edited file (three-way merge)', async () => {
+    const { runRerun } = await import('./rerun.ts');
+    return runRerun(join(values.project ? resolve(values.project) : REPO_ROOT, 'dist/bin/wpsn-docker.js'), runs, warmup, int('memory-runs', 5), scratch);
+  });
 } finally {
   if (!values.keep) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);
@@ -113,7 +118,7 @@ const text = [
 ].join('\n');
 
 process.stdout.write(`${text}\n`);
-const allParts = ['1', '2', '3', '4'].every((p) => parts.has(p));
+const allParts = ['1', '2', '3', '4', '5'].every((p) => parts.has(p));
 const out = values.out ?? (allParts ? join(REPO_ROOT, 'bench/RESULTS.md') : undefined);
 if (out && !values['no-write']) {
   writeFileSync(out, text);

@@ -22,6 +22,8 @@ export interface Command {
   env?: NodeJS.ProcessEnv;
   /** A fresh working directory for each run (made writable by everyone: yo runs as uid 1000). */
   freshCwd?: boolean;
+  /** Puts what the command starts from into its working directory, before the clock starts. */
+  prepare?: (cwd: string) => void;
   /** Fails the benchmark if a run did not do its work (yo can exit 0 after failing to write). */
   check?: (cwd: string, result: SpawnSyncReturns<string>) => string | undefined;
 }
@@ -54,6 +56,7 @@ export function describePeakMethod(): string {
 export function runOnce(command: Command, scratch: string, peak: boolean): number {
   const cwd = command.freshCwd ? mkdtempSync(join(scratch, 'run-')) : scratch;
   if (command.freshCwd) chmodSync(cwd, 0o777);
+  command.prepare?.(cwd);
   const peakFile = join(scratch, `peak-${process.pid}.txt`);
   let argv = command.argv;
   let env: NodeJS.ProcessEnv = { ...process.env, ...command.env };
