@@ -4,15 +4,17 @@
 // corepack itself fetches when pointed at the npm registry; pnpm 9), generated with --yes
 // and no other flag about the app, must come up healthy with `docker compose up --build
 // --wait` and answer GET / with its own text. The Yarn app has a build step that needs its
-// development dependency (the build stage installs every one, yarn install --immutable).
+// development dependency (the build stage installs every one, yarn install --immutable), and
+// its own release under .yarn/releases (yarnPath), as `yarn set version` leaves a project.
 // Also checked: the image has the production dependency and not the development one, and
 // the toolchain stage runs exactly the pinned version. Each stack is removed (down -v,
 // --rmi local) when its test ends; anything a failure left is swept in afterAll, and the
 // temporary folders go with it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
 import { buildDistLocked } from '../unit/helpers/build.ts';
@@ -44,6 +46,8 @@ interface Tool {
   version: string;
   /** A build step (build.js, which needs the development dependency) whose output the app runs. */
   build: boolean;
+  /** Where the project keeps its own copy of the tool (Yarn's yarnPath). */
+  release?: string;
 }
 
 const TOOLS: Tool[] = [
@@ -52,7 +56,11 @@ const TOOLS: Tool[] = [
     pin: `yarn@${YARN}`,
     npmPackage: `@yarnpkg/cli-dist@${YARN}`,
     entry: 'node_modules/@yarnpkg/cli-dist/bin/yarn.js',
-    files: { '.yarnrc.yml': 'nodeLinker: node-modules\n' },
+    // As `yarn set version 4.9.2` leaves a project (it downloads from repo.yarnpkg.com, which
+    // this machine cannot reach, so the same file is copied from the package): the release
+    // under .yarn/releases, and yarnPath pointing at it.
+    files: { '.yarnrc.yml': `nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-${YARN}.cjs\n` },
+    release: `.yarn/releases/yarn-${YARN}.cjs`,
     lockfile: 'yarn.lock',
     version: YARN,
     build: true,
@@ -101,6 +109,10 @@ async function makeApp(root: string, tool: Tool): Promise<{ dir: string; text: s
   writeFileSync(join(dir, 'server.js'), serverJs(text));
   if (tool.build) writeFileSync(join(dir, 'build.js'), BUILD_JS);
   for (const [file, content] of Object.entries(tool.files)) writeFileSync(join(dir, file), content);
+  if (tool.release) {
+    mkdirSync(dirname(join(dir, tool.release)), { recursive: true });
+    copyFileSync(entry, join(dir, tool.release));
+  }
   const env = {
     ...corpusNpmEnv(),
     YARN_ENABLE_TELEMETRY: '0',
@@ -111,7 +123,7 @@ async function makeApp(root: string, tool: Tool): Promise<{ dir: string; text: s
   if (r.code !== 0) throw new Error(`${tool.pin} install failed:\n${describeRun(r)}`);
   // The made folder as a developer would hand it over: what the install made locally stays out.
   rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
-  rmSync(join(dir, '.yarn'), { recursive: true, force: true });
+  rmSync(join(dir, '.yarn/install-state.gz'), { force: true });
   return { dir, text, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -153,6 +165,8 @@ if (!gate.ready) {
           expect(generated.ran.code, describeRun(generated.ran)).toBe(0);
           expect(generated.ran.stderr).toContain(`package manager: ${tool.name} (from ${tool.lockfile}), ${tool.pin} installed in the image`);
           if (tool.build) expect(generated.ran.stderr).toContain(`build: ${tool.name} run build (from package.json scripts.build)`);
+          // The project's own release is what the install runs: its folder is mounted there.
+          if (tool.release) expect(await readFile(join(made.dir, 'Dockerfile'), 'utf8')).toContain(`--mount=type=bind,source=${dirname(tool.release)},target=${dirname(tool.release)}`);
           const stack = generated.stack!;
           live.add(stack);
           try {
