@@ -151,3 +151,31 @@ describe('the report of a first run through Yeoman', () => {
     expect(read(dir, '.gitignore').startsWith('dist/\n')).toBe(true);
   });
 });
+
+describe('.yo-resolve never decides for the user', () => {
+  it('a remembered "force" for the Dockerfile neither overwrites it under --yes (exit 3, nothing written) nor skips the question interactively', async () => {
+    const dir = realpathSync(makeTempDir('wpsn-merge-resolve-'));
+    expectExit(runCli(dir, ['--yes']), 0);
+    writeFileSync(join(dir, 'Dockerfile'), read(dir, 'Dockerfile').replace(/^EXPOSE \d+$/m, 'EXPOSE 9999'));
+    // What Yeoman's conflicter writes when one answers "force" and asks it to remember.
+    writeFileSync(join(dir, '.yo-resolve'), 'Dockerfile force\n');
+    const generator = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
+    const before = snapshotTree(dir);
+    let failure: (Error & { code?: unknown }) | undefined;
+    try {
+      await runGenerator(generator, 'wpsn-docker:app', dir, { yes: true, port: '8080' });
+    } catch (error) {
+      failure = error as Error & { code?: unknown };
+    }
+    expect(failure?.name).toBe('ConflictError');
+    expect(failure?.code).toBe(3);
+    expect(snapshotTree(dir)).toEqual(before);
+    // The bin, the same.
+    expectExit(runCli(dir, ['--yes', '--port', '8080']), 3);
+    expect(snapshotTree(dir)).toEqual(before);
+    // Interactively the question is still asked, and the answer is what happens.
+    const result = await runGenerator(generator, 'wpsn-docker:app', dir, { port: '8080' }).withAnswers({ choice: 'keep' });
+    expect(result.askedQuestions.map((q: { name: string }) => q.name)).toEqual(['choice']);
+    expect(read(dir, 'Dockerfile')).toMatch(/^EXPOSE 9999$/m);
+  });
+});
