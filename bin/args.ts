@@ -81,3 +81,19 @@ export function commandTypo(word: string, commands: readonly string[]): string |
   if (guess === undefined) return undefined;
   return `"${word}" is not a command; did you mean ${guess}? (to scaffold into a directory of that name, write ./${word}); nothing was written`;
 }
+
+/** The bin's commands (bin/wpsn-docker.ts COMMANDS), as its help lists them. */
+export const COMMAND_NAMES: readonly string[] = ['verify', 'registry', 'deploy', 'bundle', 'doctor'];
+
+/**
+ * The same refusal for `yo wpsn-docker <word>`, whose commands are other generators
+ * (`yo wpsn-docker:registry`) or only the bin's (`wpsn-docker verify`).
+ */
+export function yoCommandTypo(word: string): string | undefined {
+  if (/[\\/]/.test(word)) return undefined;
+  const command = COMMAND_NAMES.includes(word) ? word : closest(word, COMMAND_NAMES);
+  if (command === undefined) return undefined;
+  const instead = command === 'registry' || command === 'deploy' ? `yo wpsn-docker:${command}` : `wpsn-docker ${command}`;
+  const what = command === word ? `"${word}" is a command` : `"${word}" is not a command; did you mean ${command}?`;
+  return `${what} (${instead}); to scaffold into a directory of that name, write ./${word}`;
+}

@@ -38,7 +38,7 @@ function writeTo(fd: 1 | 2, text: string): void {
 const stdout = (text: string): void => writeTo(1, text);
 const stderr = (text: string): void => writeTo(2, text);
 
-/** Words reserved for commands; a directory of that name is written as a path (./deploy). */
+/** Words reserved for commands (bin/args.ts COMMAND_NAMES); a directory of such a name, or of one close to it, is written as a path (./deploy). */
 const COMMANDS: Record<string, string> = {
   verify: 'check that the running stack of this project is up and healthy',
   registry: 'add, remove or regenerate registry push scripts',
@@ -71,7 +71,7 @@ function usage(): string {
     'Options:',
     ...rows.map(([a, b]) => (a.length >= width ? `  ${a}\n  ${''.padEnd(width)}${b}` : `  ${a.padEnd(width)}${b}`)),
     '',
-    'Commands (a directory with one of these names is written as a path, such as ./deploy):',
+    'Commands (a directory named like one, or close to one, is written as a path, such as ./deploy):',
     ...commands,
     '',
     'Exit codes: 0 done (also when nothing changed), 2 invalid input or usage,',

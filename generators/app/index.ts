@@ -16,6 +16,7 @@ import { YO_RC } from '../../core/state.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { carryOutPlan, decideConflicts, EXIT_CODES, isNonInteractive, withExitCode } from '../shared/subcommand.ts';
 import { checkDestinationAccess, guardTasks } from '../shared/exit.ts';
+import { yoCommandTypo } from '../../bin/args.ts';
 
 export { EXIT_CODES };
 
@@ -132,6 +133,9 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
       this.#usage.push({ field: 'directory', value: this.args, rule: 'one directory at most' });
     }
     const dir = this.options['directory'];
+    // `yo wpsn-docker registry` (or `verfiy`) is not a folder to scaffold into.
+    const typo = typeof dir === 'string' ? yoCommandTypo(dir) : undefined;
+    if (typo !== undefined) this.#usage.push({ field: 'directory', value: dir, rule: typo });
     if (typeof dir === 'string' && dir !== '') this.destinationRoot(resolve(this.env.cwd, dir));
   }
 

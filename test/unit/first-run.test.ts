@@ -5,11 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import { constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHint, type ContainerRow } from '../../bin/commands/verify.ts';
 import { destinationAccessProblem, exitCodeOf, guardTasks, switchedFromRoot, withNumericExitCode } from '../../generators/shared/exit.ts';
 import { ConflictError } from '../../core/errors.ts';
-import { commandTypo, parseCommandLine, unknownFlagMessage, UsageError, type FlagSpecs } from '../../bin/args.ts';
+import { COMMAND_NAMES, commandTypo, parseCommandLine, unknownFlagMessage, UsageError, yoCommandTypo, type FlagSpecs } from '../../bin/args.ts';
+import { runGenerator, tempDirMaker } from './helpers/yo.ts';
 import { readAnswersFile } from '../../core/answers-file.ts';
 import { InputError } from '../../core/errors.ts';
 import { flagsLayer, resolveSpec } from '../../core/spec.ts';
@@ -273,5 +275,38 @@ describe('every error that reaches yo carries a numeric exit code', () => {
     guardTasks(gen);
     await expect(gen.executeTask()).rejects.toMatchObject({ code: 1, errno: 'EACCES', message: "EACCES: permission denied, mkdir '/srv/demo'" });
     expect(Object.keys(Object.getPrototypeOf(gen) as object)).not.toContain('executeTask');
+  });
+});
+
+describe('yo wpsn-docker <command>: not a folder either', () => {
+  it('says which generator or bin command was meant', () => {
+    expect(yoCommandTypo('registry')).toBe('"registry" is a command (yo wpsn-docker:registry); to scaffold into a directory of that name, write ./registry');
+    expect(yoCommandTypo('deplyo')).toBe('"deplyo" is not a command; did you mean deploy? (yo wpsn-docker:deploy); to scaffold into a directory of that name, write ./deplyo');
+    expect(yoCommandTypo('verfiy')).toBe('"verfiy" is not a command; did you mean verify? (wpsn-docker verify); to scaffold into a directory of that name, write ./verfiy');
+    expect(yoCommandTypo('./registry')).toBeUndefined();
+    expect(yoCommandTypo('demo')).toBeUndefined();
+  });
+
+  it('the bin\'s help lists exactly these commands', () => {
+    ensureBuilt();
+    const help = runCli(makeTempDir('wpsn-first-run-help-'), ['--help']).stdout;
+    const section = help.slice(help.indexOf('\nCommands'), help.indexOf('\nExit codes'));
+    expect([...section.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1])).toEqual([...COMMAND_NAMES]);
+  });
+
+  it('the generator refuses before anything is read or asked: exit 2, nothing written', async () => {
+    const cwd = tempDirMaker('wpsn-first-run-yo-')();
+    const generator = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
+    let error: (Error & { code?: unknown }) | undefined;
+    try {
+      await runGenerator(generator, 'wpsn-docker:app', cwd, { yes: true }).withArguments(['verfiy']);
+    } catch (caught) {
+      error = caught as Error;
+    }
+    expect(error?.message).toBe(
+      'invalid input (1 problem); nothing was written:\n  - directory = "verfiy": "verfiy" is not a command; did you mean verify? (wpsn-docker verify); to scaffold into a directory of that name, write ./verfiy',
+    );
+    expect(error?.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
