@@ -1,7 +1,7 @@
 // Live proof that a pinned package manager is what the image installs with (issue 15):
 // a small Express app whose lockfile is made at test time by the real package manager at
 // its pinned version (Yarn 4 from the npm registry's @yarnpkg/cli-dist, the package
-// corepack itself fetches when pointed at the npm registry; pnpm 9), generated with --yes
+// corepack itself fetches when pointed at the npm registry; pnpm 9; npm 10), generated with --yes
 // and no other flag about the app, must come up healthy with `docker compose up --build
 // --wait` and answer GET / with its own text. The Yarn app has a build step that needs its
 // development dependency (the build stage installs every one, yarn install --immutable), and
@@ -31,9 +31,10 @@ const TEST_TIMEOUT = 600_000;
 /** The package managers' versions this test pins (package.json packageManager). */
 const YARN = '4.9.2';
 const PNPM = '9.15.9';
+const NPM = '10.9.2';
 
 interface Tool {
-  name: 'yarn' | 'pnpm';
+  name: 'yarn' | 'pnpm' | 'npm';
   pin: string;
   /** The npm package the tool comes from. */
   npmPackage: string;
@@ -66,6 +67,8 @@ const TOOLS: Tool[] = [
     build: true,
   },
   { name: 'pnpm', pin: `pnpm@${PNPM}`, npmPackage: `pnpm@${PNPM}`, entry: 'node_modules/pnpm/bin/pnpm.cjs', files: {}, lockfile: 'pnpm-lock.yaml', version: PNPM, build: false },
+  // The base image has npm 11: the pinned npm 10 replaces it in the toolchain stage.
+  { name: 'npm', pin: `npm@${NPM}`, npmPackage: `npm@${NPM}`, entry: 'node_modules/npm/bin/npm-cli.js', files: {}, lockfile: 'package-lock.json', version: NPM, build: false },
 ];
 
 /** The build step: copies server.js to dist/, and fails unless the development dependency is installed. */
@@ -128,9 +131,9 @@ async function makeApp(root: string, tool: Tool): Promise<{ dir: string; text: s
 }
 
 if (!gate.ready) {
-  describeWithoutEngine('live: pinned package managers (Yarn 4, pnpm 9)', gate);
+  describeWithoutEngine('live: pinned package managers (Yarn 4, pnpm 9, npm 10)', gate);
 } else {
-  describe('live: an app pinned to Yarn 4 or pnpm 9 builds with that version and comes up healthy', () => {
+  describe('live: an app pinned to Yarn 4, pnpm 9 or npm 10 builds with that version and comes up healthy', () => {
     let root = '';
     const live = new Set<Stack>();
 
