@@ -17,6 +17,7 @@ import type { StackSpec } from '../../schema/stack.ts';
 import { carryOutPlan, decideConflicts, EXIT_CODES, isNonInteractive, withExitCode } from '../shared/subcommand.ts';
 import { checkDestinationAccess, guardTasks } from '../shared/exit.ts';
 import { yoCommandTypo } from '../../bin/args.ts';
+import { mistypedOptions } from '../shared/options.ts';
 
 export { EXIT_CODES };
 
@@ -132,6 +133,7 @@ export default class WpsnDockerAppGenerator extends Generator<Record<string, unk
     if (this.args.length > 1) {
       this.#usage.push({ field: 'directory', value: this.args, rule: 'one directory at most' });
     }
+    this.#usage.push(...mistypedOptions(this));
     const dir = this.options['directory'];
     // `yo wpsn-docker registry` (or `verfiy`) is not a folder to scaffold into.
     const typo = typeof dir === 'string' ? yoCommandTypo(dir) : undefined;

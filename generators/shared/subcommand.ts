@@ -15,6 +15,7 @@ import { conflictError, conflictsOf, FOREIGN_NOTE, forcePlan, resolveConflict, t
 import { carryOut, readText, type Carried, type Planned, type Prepared } from '../../core/project.ts';
 import { planLines } from '../../bin/plan-lines.ts';
 import { withNumericExitCode } from './exit.ts';
+import { mistypedOptions } from './options.ts';
 
 /** Exit codes as the bin uses them; `yo` exits with an error's `code`. */
 export const EXIT_CODES = { input: 2, conflict: 3 } as const;
@@ -53,6 +54,7 @@ export function declareSubcommand(gen: AnyGenerator, flags: readonly StringOptio
   gen.option('yes', { type: Boolean, alias: 'y', description: yesDescription });
   gen.option('force', { type: Boolean, description: 'overwrite generated files you edited' });
   if (gen.args.length > 1) usage.push({ field: 'directory', value: gen.args, rule: 'one directory at most' });
+  usage.push(...mistypedOptions(gen));
   const dir = gen.options['directory'];
   if (typeof dir === 'string' && dir !== '') gen.destinationRoot(resolve(gen.env.cwd, dir));
   return usage;

@@ -310,3 +310,31 @@ describe('yo wpsn-docker <command>: not a folder either', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
+
+describe('yo wpsn-docker --databse: a flag close to a declared one is refused', () => {
+  const generator = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
+  async function failure(options: Record<string, unknown>): Promise<Error & { code?: unknown }> {
+    const cwd = tempDirMaker('wpsn-first-run-yo-flags-')();
+    try {
+      await runGenerator(generator, 'wpsn-docker:app', cwd, { yes: true, ...options }).withArguments(['demo']);
+    } catch (error) {
+      expect(readdirSync(cwd)).toEqual([]);
+      return error as Error;
+    }
+    throw new Error('the run succeeded');
+  }
+
+  it('as yo passes it (meow: camelCase and the flag as typed), exit 2, nothing written', async () => {
+    const error = await failure({ databse: 'postgres', hostProt: '8080', 'host-prot': '8080' });
+    expect(error.message).toBe(
+      'invalid input (2 problems); nothing was written:\n  - --databse: unknown option; did you mean --database?\n  - --host-prot: unknown option; did you mean --host-port?',
+    );
+    expect(error.code).toBe(2);
+  });
+
+  it('the options Yeoman and yo add themselves, and declared flags in camelCase, are no typos', async () => {
+    const cwd = tempDirMaker('wpsn-first-run-yo-flags-')();
+    await runGenerator(generator, 'wpsn-docker:app', cwd, { yes: true, dryRun: true, 'dry-run': true, hostPort: '8080', skipLocalCache: true, sharedData: {}, _: [] }).withArguments(['demo']);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
