@@ -6,6 +6,7 @@
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../schema/deploy.ts';
 import { REGISTRY_TARGETS } from '../schema/registry.ts';
 import { COMPOSE_FILES } from '../schema/stack.ts';
+import { WATCH_FILE } from './render/watch.ts';
 import { SERVICE_MODULES } from '../services/index.ts';
 
 const alt = (words: readonly string[]): string => words.join('|');
@@ -13,6 +14,7 @@ const alt = (words: readonly string[]): string => words.join('|');
 const EXACT = new Set([
   'Dockerfile',
   ...COMPOSE_FILES,
+  WATCH_FILE,
   '.dockerignore',
   '.gitignore',
   '.gitattributes',

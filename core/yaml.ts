@@ -31,7 +31,7 @@ export function plainIsAmbiguous(text: string): boolean {
   return plainReadsBackAsOther(text);
 }
 
-export function stringifyYaml(value: unknown, header?: string): string {
+export function stringifyYaml(value: unknown, header?: string, edit?: (doc: Document) => void): string {
   // No anchors and aliases (&a1 / *a1) for objects the renderers share: every file reads
   // plainly, top to bottom.
   const doc = new Document(value, { aliasDuplicateObjects: false });
@@ -43,6 +43,8 @@ export function stringifyYaml(value: unknown, header?: string): string {
     },
   });
   if (header) doc.commentBefore = header;
+  // A renderer's own touch on the nodes (a Compose merge tag such as `!override`).
+  edit?.(doc);
   return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
 }
 

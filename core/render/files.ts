@@ -6,6 +6,7 @@ import { SERVICE_MODULES } from '../../services/index.ts';
 import { samplePackageJson } from '../sample-app.ts';
 import { renderTemplate } from '../templates.ts';
 import { renderCompose } from './compose.ts';
+import { WATCH_FILE, renderWatchOverride } from './watch.ts';
 import { renderRegistryFiles } from '../../targets/registry/render.ts';
 import { renderDeployFiles } from './deploy/index.ts';
 import { renderWorkshopFiles } from './workshop.ts';
@@ -39,6 +40,8 @@ export function renderAppFiles(model: StackModel): RenderedFile[] {
   const files: RenderedFile[] = [
     { path: 'Dockerfile', content: renderTemplate('app/Dockerfile.ejs', model), kind: 'generated' },
     { path: model.composeFile, content: renderCompose(model), kind: 'generated' },
+    // Development only: what `docker compose watch` reads on top of the stack's file.
+    { path: WATCH_FILE, content: renderWatchOverride(model), kind: 'generated' },
     { path: '.dockerignore', content: renderTemplate('app/dockerignore.ejs', ignoreModel), kind: 'generated' },
     { path: '.gitignore', content: renderTemplate('app/gitignore-block.ejs', model), kind: 'block' },
     // Blocks: many projects have their own .gitattributes and .env.example already.

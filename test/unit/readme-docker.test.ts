@@ -107,7 +107,7 @@ describe('README.Docker.md', () => {
     expect(model.secrets.map((s) => s.file)).toEqual(['secrets/redis_password', 'secrets/redis_admin_password', 'secrets/redis.acl', 'secrets/db_password', 'secrets/db_admin_password']);
     for (const secret of model.secrets) expect(readme).toContain(`\`${secret.file}\``);
     expect(bashLines(readme)).toContain('docker compose up -d --build --wait');
-    for (const command of ['docker compose ps', 'docker compose logs -f app', 'docker compose down', 'docker compose down -v', 'docker compose watch', 'docker compose build']) {
+    for (const command of ['docker compose ps', 'docker compose logs -f app', 'docker compose down', 'docker compose down -v', 'docker compose -f docker-compose.yml -f compose.watch.yaml watch', 'docker compose build']) {
       expect(bashLines(readme)).toContain(command);
     }
     expect(readme).toContain('export NODE_EXTRA_CA_CERTS=/path/to/ca-bundle.crt');

@@ -151,6 +151,7 @@ export const DEFAULT_PROJECT_FILES: readonly string[] = [
   '.yo-rc.json',
   'Dockerfile',
   'README.Docker.md',
+  'compose.watch.yaml',
   'docker-compose.yml',
   'package-lock.json',
   'package.json',
