@@ -4,7 +4,7 @@
 // one whose edits overlap the new version's changes.
 import { extractBlock, mergeBlock } from './block.ts';
 import { sha256 } from './hash.ts';
-import { ConflictError } from './errors.ts';
+import { ConflictError, printable } from './errors.ts';
 import { describeHunks, threeWayMerge, type ConflictHunk } from './merge.ts';
 import { isRemovable } from './producible.ts';
 import type { FileKind, RenderedFile } from './rendered.ts';
@@ -50,6 +50,9 @@ export interface Plan {
   modeFixes?: ModeFix[];
 }
 
+/** The note of a conflict whose merge would cost too much (core/merge.ts MERGE_WORK_LIMIT). */
+export const TOO_LARGE_NOTE = 'too large or repetitive to merge line by line';
+
 /** The note of a conflict with a file this tool did not write. */
 export const FOREIGN_NOTE = 'not written by wpsn-docker';
 
@@ -85,7 +88,10 @@ export function buildPlan(
       return;
     }
     const outcome = threeWayMerge(base, mine, theirs);
-    if (outcome.clean) {
+    if (outcome === undefined) {
+      entry.action = 'conflict';
+      entry.note = TOO_LARGE_NOTE;
+    } else if (outcome.clean) {
       const merged = wrap(outcome.content);
       if (outcome.content === mine) {
         entry.action = 'keep';
@@ -199,7 +205,11 @@ export function scopePlan(plan: Plan, inScope: (path: string) => boolean, previo
 /** The ConflictError of a plan's conflicts: the files, which of them this tool never wrote, and the overlapping hunks of each. */
 export function conflictError(plan: Plan): ConflictError {
   const hunks: Record<string, string[]> = {};
-  for (const e of plan.entries) if (e.action === 'conflict' && e.overlap) hunks[e.path] = describeHunks(e.path, e.overlap.hunks);
+  for (const e of plan.entries) {
+    if (e.action !== 'conflict') continue;
+    if (e.overlap) hunks[e.path] = describeHunks(e.path, e.overlap.hunks);
+    else if (e.note === TOO_LARGE_NOTE) hunks[e.path] = [`${printable(e.path)}: ${TOO_LARGE_NOTE}`];
+  }
   return new ConflictError(conflictsOf(plan), foreignConflictsOf(plan), hunks);
 }
 

@@ -47,24 +47,46 @@ describe('threeWayMerge (node-diff3, line by line)', () => {
   it('keeps a missing final newline, and the final newline is a line like the others', () => {
     const mine = `${withTz.trimEnd()}`;
     const merged = threeWayMerge(BASE, mine, newPort);
-    expect(merged.clean).toBe(true);
-    if (merged.clean) expect(merged.content).toBe(mine.replace('EXPOSE 3000', 'EXPOSE 8080'));
+    expect(merged?.clean).toBe(true);
+    if (merged?.clean) expect(merged.content).toBe(mine.replace('EXPOSE 3000', 'EXPOSE 8080'));
   });
 
   it('overlapping changes: a conflict, its hunks in the three versions, and the file with diff3 markers', () => {
     const mine = BASE.replace('EXPOSE 3000', 'EXPOSE 5000');
     const merged = threeWayMerge(BASE, mine, newPort);
-    expect(merged.clean).toBe(false);
-    if (merged.clean) return;
+    expect(merged?.clean).toBe(false);
+    if (!merged || merged.clean) return;
     expect(merged.hunks).toEqual([{ mine: { start: 7, length: 1 }, base: { start: 7, length: 1 }, theirs: { start: 7, length: 1 } }]);
     expect(merged.markers).toBe(BASE.replace('EXPOSE 3000\n', `${MARKERS.mine}\nEXPOSE 5000\n${MARKERS.base}\nEXPOSE 3000\n${MARKERS.split}\nEXPOSE 8080\n${MARKERS.theirs}\n`));
     expect(describeHunks('Dockerfile', merged.hunks)).toEqual(['Dockerfile hunk 1/1: yours line 7, generated before line 7, generated now line 7']);
   });
 
+  it('lines the three share at both ends are left out of the merge; hunks still count from the file\'s first line', () => {
+    const pad = (text: string) => `${'shared\n'.repeat(50)}${text}${'end\n'.repeat(50)}`;
+    const merged = threeWayMerge(pad(BASE), pad(BASE.replace('EXPOSE 3000', 'EXPOSE 5000')), pad(newPort));
+    expect(merged?.clean).toBe(false);
+    if (merged && !merged.clean) {
+      expect(merged.hunks).toEqual([{ mine: { start: 57, length: 1 }, base: { start: 57, length: 1 }, theirs: { start: 57, length: 1 } }]);
+      expect(merged.markers.startsWith('shared\n'.repeat(50))).toBe(true);
+      expect(merged.markers.endsWith('end\n'.repeat(50))).toBe(true);
+    }
+    expect(threeWayMerge(pad(BASE), pad(withTz), pad(newPort))).toEqual({ clean: true, content: pad(withTz.replace('EXPOSE 3000', 'EXPOSE 8080')) });
+  });
+
+  it('a merge that would take too long (a planted base of 5,000 identical lines) is refused at once: undefined, a conflict in the plan', () => {
+    const base = 'x\n'.repeat(5000);
+    const started = performance.now();
+    expect(threeWayMerge(base, `y\n${base}`, `${base}z\n`)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(500);
+    const plan = buildPlan([gen('Dockerfile', `${base}z\n`)], [], { Dockerfile: sha256(base) }, () => `y\n${base}`, {}, () => base);
+    expect(entry(plan, 'Dockerfile')).toMatchObject({ action: 'conflict', note: 'too large or repetitive to merge line by line' });
+    expect(conflictError(plan).message).toContain('Dockerfile: too large or repetitive to merge line by line');
+  });
+
   it('an insertion next to a changed line overlaps it (as in diff3 and git)', () => {
     const mine = BASE.replace('EXPOSE 3000\n', 'EXPOSE 3000\nEXPOSE 9229\n');
     const merged = threeWayMerge(BASE, mine, newPort);
-    expect(merged.clean).toBe(false);
+    expect(merged?.clean).toBe(false);
   });
 });
 
