@@ -8,7 +8,7 @@ import { SERVICE_MODULES } from '../services/index.ts';
 import type { RedisModel } from '../services/redis/index.ts';
 import { deriveRegistry } from '../targets/registry/render.ts';
 import { sampleVariant } from './sample-app.ts';
-import { deriveDeploy } from './render/deploy/model.ts';
+import { deriveDeploy } from '../targets/deploy/model.ts';
 import { deriveWorkshop } from './render/workshop.ts';
 import { shellQuote, shellWord } from './shell.ts';
 import { secretEnvModule } from './secret-env.ts';

@@ -6,7 +6,7 @@ import type { StackSpec } from '../schema/stack.ts';
 import type { DatabaseModel } from '../services/database/index.ts';
 import type { RedisModel } from '../services/redis/index.ts';
 import type { SecretModel, ServiceModel } from '../services/types.ts';
-import type { DeployModel } from './render/deploy/types.ts';
+import type { DeployModel } from '../targets/deploy/models.ts';
 import type { RegistryModel } from '../targets/registry/types.ts';
 import type { WorkshopModel } from './render/workshop-types.ts';
 import type { EnvVariableDoc } from './app-env.ts';
@@ -104,7 +104,7 @@ export interface StackModel {
   sample: { variant: string; databaseClient: 'pg' | 'mysql2' | undefined };
   /** Registry push targets: scripts, workflows, README sections (targets/registry/render.ts). */
   registry: RegistryModel;
-  /** Deploy targets: configs, scripts, README sections (core/render/deploy/). */
+  /** Deploy targets: configs, scripts, README sections (targets/deploy/). */
   deploy: DeployModel;
   /** The workshop kit (--workshop): the lesson's names and steps (core/render/workshop.ts); absent when off. */
   workshop?: WorkshopModel | undefined;

@@ -1,7 +1,7 @@
 // wpsn-docker deploy: adds, removes or regenerates the deploy targets of a generated project
 // (deploy/<target>/, scripts/deploy-<target>.sh, the README sections), through the same
 // core plan as the app: every other file stays as it is.
-import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../core/render/deploy/command.ts';
+import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../targets/deploy/command.ts';
 import { DEPLOY_TARGETS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import type { StackSpec } from '../../schema/stack.ts';
 import { optionLines, runSubcommand, type Subcommand } from './shared.ts';

@@ -8,7 +8,7 @@ import { renderTemplate } from '../templates.ts';
 import { renderCompose } from './compose.ts';
 import { WATCH_FILE, renderWatchOverride } from './watch.ts';
 import { renderRegistryFiles } from '../../targets/registry/render.ts';
-import { renderDeployFiles } from './deploy/index.ts';
+import { renderDeployFiles } from '../../targets/deploy/render.ts';
 import { renderWorkshopFiles } from './workshop.ts';
 
 export type { FileKind, RenderedFile } from '../rendered.ts';

@@ -6,7 +6,7 @@
 import Generator from 'yeoman-generator';
 import { InputError, type Problem } from '../../core/errors.ts';
 import { preparePlan, readInputs, resolveInputs, type Inputs, type Planned, type Prepared } from '../../core/project.ts';
-import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../core/render/deploy/command.ts';
+import { deployOptions, pickDeployFlags, requireDeployProject, scopeToDeploy } from '../../targets/deploy/command.ts';
 import { setPath, type Layer, type Raw } from '../../core/spec.ts';
 import { DEPLOY_LABELS, DEPLOY_TARGETS, FLAVOUR_LABELS, KUBERNETES_FLAVOURS } from '../../schema/deploy.ts';
 import type { StackSpec } from '../../schema/stack.ts';

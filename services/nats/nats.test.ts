@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { deriveModel } from '../../core/model.ts';
 import { composeObject } from '../../core/render/compose.ts';
-import { kubernetesBase } from '../../core/render/deploy/kubernetes.ts';
-import { swarmStackObject } from '../../core/render/deploy/swarm.ts';
+import { kubernetesBase } from '../../targets/deploy/kubernetes/render.ts';
+import { swarmStackObject } from '../../targets/deploy/swarm/render.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { describeCatalogService } from '../../test/unit/helpers/catalog.ts';
 

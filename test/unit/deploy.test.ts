@@ -21,7 +21,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { InputError } from '../../core/errors.ts';
 import { deriveModel, type StackModel } from '../../core/model.ts';
 import { nextYoRc, preparePlan, readInputs, resolveInputs } from '../../core/project.ts';
-import { kubernetesBase, kubernetesOverlay, type PatchOp } from '../../core/render/deploy/kubernetes.ts';
+import { kubernetesBase, kubernetesOverlay, type PatchOp } from '../../targets/deploy/kubernetes/render.ts';
 import { renderAppFiles } from '../../core/render/files.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { applyPlan } from '../../core/write.ts';

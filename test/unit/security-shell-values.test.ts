@@ -187,7 +187,7 @@ describe('values that bypass the schema', () => {
   it('README.Docker.md, the registry and deploy sections: running every bash block runs no value', () => {
     for (const lang of ['en', 'ko'] as const) {
       const { model } = project({ ...values, lang }, bend);
-      const sections = ['targets/registry', 'deploy'].map((t) => renderTemplate(`${t}/readme.${lang}.md.ejs`, { ...model, lang })).join('\n');
+      const sections = ['targets/registry', 'targets/deploy'].map((t) => renderTemplate(`${t}/readme.${lang}.md.ejs`, { ...model, lang })).join('\n');
       expect(sections).toContain('pwned');
       expect(runReadmeBlocks(sections)).toBeGreaterThan(8);
     }

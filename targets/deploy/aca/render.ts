@@ -2,11 +2,11 @@
 // (external HTTP ingress, probes, secrets as files, min/max replicas) and of Redis
 // (internal TCP ingress). ${NAME} placeholders are filled in by scripts/deploy-aca.sh
 // into a private temporary copy; the committed files never hold a secret.
-import type { StackModel } from '../../types.ts';
-import { stringifyYaml } from '../../yaml.ts';
-import type { RenderedFile } from '../../rendered.ts';
-import { ph } from './ecs.ts';
-import type { DeploySecret } from './types.ts';
+import type { StackModel } from '../../../core/types.ts';
+import { stringifyYaml } from '../../../core/yaml.ts';
+import type { RenderedFile } from '../../../core/rendered.ts';
+import { ph } from '../shared.ts';
+import type { DeploySecret } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 

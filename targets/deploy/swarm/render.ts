@@ -1,8 +1,8 @@
 // deploy/swarm/stack.yml: the Compose stack in the form `docker stack deploy` accepts,
 // built as a typed object and serialised with `yaml` (every string double-quoted).
-import type { StackModel } from '../../types.ts';
-import { literalDollars, stringifyYaml } from '../../yaml.ts';
-import type { StatefulService } from './types.ts';
+import type { StackModel } from '../../../core/types.ts';
+import { literalDollars, stringifyYaml } from '../../../core/yaml.ts';
+import type { StatefulService } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -4,10 +4,10 @@
 // built as plain data and serialised with `yaml`; the Secret is made by the deploy script
 // from the project's secret files and never written here.
 import { Scalar, stringify } from 'yaml';
-import type { StackModel } from '../../types.ts';
-import { stringifyYaml } from '../../yaml.ts';
-import type { RenderedFile } from '../../rendered.ts';
-import type { Resources, StatefulService } from './types.ts';
+import type { StackModel } from '../../../core/types.ts';
+import { stringifyYaml } from '../../../core/yaml.ts';
+import type { RenderedFile } from '../../../core/rendered.ts';
+import type { Resources, StatefulService } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 

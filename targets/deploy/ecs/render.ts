@@ -1,13 +1,11 @@
 // deploy/ecs/task-definition.json: the input of `aws ecs register-task-definition` for
 // Fargate. ${NAME} placeholders (account, region, image, secret ARNs) are filled in by
 // scripts/deploy-ecs.sh; passwords never appear here, only Secrets Manager ARNs.
-import type { StackModel } from '../../types.ts';
-import type { DeploySecret } from './types.ts';
+import type { StackModel } from '../../../core/types.ts';
+import { ph } from '../shared.ts';
+import type { DeploySecret } from '../types.ts';
 
 type Obj = Record<string, unknown>;
-
-/** A placeholder the deploy script fills in. */
-export const ph = (name: string): string => `\${${name}}`;
 
 /** The placeholder holding a secret's ARN. */
 export const arnVariable = (s: DeploySecret): string => `${s.variable}_ARN`;

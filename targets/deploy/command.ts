@@ -1,9 +1,9 @@
 // Shared by `wpsn-docker deploy` (bin/commands/deploy.ts) and `yo wpsn-docker:deploy`
 // (generators/deploy/index.ts): which options they take, and the project they need.
-import { InputError } from '../../errors.ts';
-import { ANSWER_OPTIONS, type AnswerOption } from '../../options.ts';
-import type { Plan } from '../../plan.ts';
-import type { Inputs } from '../../project.ts';
+import { InputError } from '../../core/errors.ts';
+import { ANSWER_OPTIONS, type AnswerOption } from '../../core/options.ts';
+import type { Plan } from '../../core/plan.ts';
+import type { Inputs } from '../../core/project.ts';
 
 /** The answer options the deploy command takes: the ones under `deploy`. */
 export function deployOptions(): AnswerOption[] {
