@@ -3,7 +3,7 @@
 // user, and a project name Compose would refuse gets the name it would normalise to.
 // Each message is asserted exactly.
 import { spawnSync } from 'node:child_process';
-import { constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -336,5 +336,32 @@ describe('yo wpsn-docker --databse: a flag close to a declared one is refused', 
     const cwd = tempDirMaker('wpsn-first-run-yo-flags-')();
     await runGenerator(generator, 'wpsn-docker:app', cwd, { yes: true, dryRun: true, 'dry-run': true, hostPort: '8080', skipLocalCache: true, sharedData: {}, _: [] }).withArguments(['demo']);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('yo wpsn-docker:registry --registy: the sub-generators refuse a mistyped flag too', () => {
+  it('exit 2 before anything is read or asked, the project unchanged', async () => {
+    ensureBuilt();
+    const parent = makeTempDir('wpsn-first-run-sub-');
+    expect(runCli(parent, ['shop', '--yes']).code).toBe(0);
+    const project = join(parent, 'shop');
+    const before = readdirSync(project).sort();
+    const yoRc = readFileSync(join(project, '.yo-rc.json'), 'utf8');
+    for (const [name, flag, guess] of [
+      ['registry', 'registy', 'registry'],
+      ['deploy', 'deplyo', 'deploy'],
+    ] as const) {
+      const generator = fileURLToPath(new URL(`../../generators/${name}/index.ts`, import.meta.url));
+      let error: (Error & { code?: unknown }) | undefined;
+      try {
+        await runGenerator(generator, `wpsn-docker:${name}`, project, { yes: true, [flag]: 'x' });
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error?.message).toBe(`invalid input (1 problem); nothing was written:\n  - --${flag}: unknown option; did you mean --${guess}?`);
+      expect(error?.code).toBe(2);
+    }
+    expect(readdirSync(project).sort()).toEqual(before);
+    expect(readFileSync(join(project, '.yo-rc.json'), 'utf8')).toBe(yoRc);
   });
 });
