@@ -3,7 +3,7 @@
 // (b) it validates against the official Compose Specification JSON Schema, when
 //     WPSN_COMPOSE_SCHEMA names a copy of it (CI: /work/shared/reference/compose-spec.json).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +17,8 @@ interface Variant {
   args: string[];
   /** What `docker compose config --format json` must show for this variant. */
   expectResolved: (config: Obj) => void;
+  /** A user's app instead of the sample (which has no build step: a --build-script for it is refused). */
+  files?: Record<string, string>;
 }
 
 const VARIANTS: Variant[] = [
@@ -86,6 +88,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'buildScript',
     args: ['--build-script', 'build', '--port', '8000', '--command', '["node","dist/main.js"]'],
+    files: { 'package.json': JSON.stringify({ name: 'demo', scripts: { build: 'tsc', start: 'node dist/main.js' } }), 'package-lock.json': '{}' },
     expectResolved: (c) => {
       expect(c.services.app.build.target).toBe('runtime');
       expect(c.services.app.environment.PORT).toBe('8000');
@@ -101,6 +104,10 @@ beforeAll(() => {
   ensureBuilt();
   for (const variant of VARIANTS) {
     const parent = makeTempDir('wpsn-conformance-');
+    for (const [file, text] of Object.entries(variant.files ?? {})) {
+      mkdirSync(join(parent, 'demo'), { recursive: true });
+      writeFileSync(join(parent, 'demo', file), text);
+    }
     const result = runCli(parent, ['demo', '--yes', ...variant.args]);
     expect(result.code, result.describe).toBe(0);
     generated.set(variant.name, join(parent, 'demo'));

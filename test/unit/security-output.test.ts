@@ -70,6 +70,7 @@ describe('Markdown inline code', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), '{"name":"mine","scripts":{"start":"node index.js"}}\n');
     writeFileSync(join(dir, 'index.js'), '\n');
+    writeFileSync(join(dir, 'package-lock.json'), '{}\n');
     const command = ['node', 'index.js', '`rm -rf ~`', 'a|b', '**bold**'];
     const r = runCli(dir, ['--yes', '--command', JSON.stringify(command)]);
     expect(r.code, r.describe).toBe(0);
