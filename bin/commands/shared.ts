@@ -25,7 +25,7 @@ export interface Subcommand {
   readonly name: string;
   /** Its own string flags (core/options.ts). */
   readonly options: ReadonlyArray<{ readonly flag: string }>;
-  /** The flag that chooses the targets: given, nothing is asked. */
+  /** The flag that chooses the targets: given, the targets are not asked about (edited files still are, on a terminal). */
   readonly listFlag: string;
   readonly usage: () => string;
   readonly pickFlags: (values: Record<string, unknown>) => Record<string, unknown>;
@@ -89,7 +89,10 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
   const flags = command.pickFlags(values);
   const inputs = readInputs(dir, flags);
   command.requireProject(inputs, dir);
-  if (!values['yes'] && values[command.listFlag] === undefined && process.stdin.isTTY && process.stdout.isTTY) {
+  // On a terminal without --yes, through Yeoman even when the list flag is given: the
+  // generator then asks nothing about the targets, but asks about each edited file whose
+  // edits overlap the new version before anything is written (instead of exit 3).
+  if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) {
     return interactive(command.name, dir, { ...flags, force: values['force'] });
   }
   command.beforeResolve?.(inputs);

@@ -569,4 +569,28 @@ describe('wpsn-docker on a terminal (script(1) pseudo-terminal)', () => {
     expect(again.output()).toContain('up to date: nothing changed');
     expect(fingerprint(dir)).toEqual(before);
   });
+
+  it('wpsn-docker registry --registry ... on a terminal asks about an overlapping edit before writing (no exit 3), and conflict markers are written as chosen', async () => {
+    const cwd = tempDir();
+    const parent = join(cwd, 'p');
+    mkdirSync(parent);
+    const made = terminal(parent, ['demo', '--yes', '--registry', 'ghcr']);
+    expect(await made.exit, made.output()).toBe(0);
+    const dir = join(parent, 'demo');
+    const script = read(dir, 'scripts/push-ghcr.sh');
+    expect(script).toContain("GHCR_OWNER=${GHCR_OWNER:-''}");
+    writeFileSync(join(dir, 'scripts/push-ghcr.sh'), script.replace("GHCR_OWNER=${GHCR_OWNER:-''}", "GHCR_OWNER=${GHCR_OWNER:-'mine'}"));
+    const before = fingerprint(dir);
+    const t = terminal(dir, ['registry', '--registry', 'ghcr', '--ghcr-owner', 'acme']);
+    // (The terminal wraps the question at 80 columns.)
+    await t.waitFor(/scripts\/push-ghcr\.sh was edited since it was generated, and the new version/);
+    await t.waitFor(/write both, with conflict markers/);
+    await t.waitFor(/show the differences first/);
+    // Asked before anything is written.
+    expect(fingerprint(dir)).toEqual(before);
+    t.send(`${DOWN}${DOWN}${ENTER}`); // keep, take new, markers
+    expect(await t.exit, t.output()).toBe(0);
+    const merged = read(dir, 'scripts/push-ghcr.sh');
+    expect(merged).toContain("<<<<<<< yours\n  GHCR_OWNER=${GHCR_OWNER:-'mine'}\n||||||| generated before\n  GHCR_OWNER=${GHCR_OWNER:-''}\n=======\n  GHCR_OWNER=${GHCR_OWNER:-'acme'}\n>>>>>>> generated now\n");
+  });
 });
