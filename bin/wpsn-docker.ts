@@ -75,8 +75,9 @@ function usage(): string {
     ...commands,
     '',
     'Exit codes: 0 done (also when nothing changed), 2 invalid input or usage,',
-    '3 generated files you edited, or files of yours that wpsn-docker did not write (Dockerfile,',
-    '  a Compose file), stand in the way of a --yes run (see --force).',
+    '3 generated files you edited where the new version changes the same lines (edits elsewhere',
+    '  are merged), or files of yours that wpsn-docker did not write (Dockerfile, a Compose file),',
+    '  stand in the way of a --yes run (see --force).',
   ].join('\n');
 }
 

@@ -26,7 +26,7 @@ export function deployUsage(): string {
     ...optionLines(rows, 'never prompt: keep the targets unless --deploy is given', 'overwrite generated files you edited (README.Docker.md, configs, scripts)'),
     '',
     'Exit codes: 0 done, 2 invalid input or not a generated project,',
-    '3 generated files you edited stand in the way (see --force).',
+    '3 your edits to one of its files overlap what the new version changes (see --force).',
   ].join('\n');
 }
 
