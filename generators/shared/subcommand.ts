@@ -33,7 +33,7 @@ export type SubcommandOptions = BaseOptions & Record<string, unknown>;
 
 type AnyGenerator = Generator<Record<string, unknown>, SubcommandOptions>;
 
-/** A flag of the command as targets/registry/command.ts and core/render/deploy/command.ts list them. */
+/** A flag of the command as targets/registry/command.ts and targets/deploy/command.ts list them. */
 interface StringOption {
   readonly flag: string;
   readonly description: string;
