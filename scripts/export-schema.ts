@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { ANSWER_OPTIONS } from '../core/options.ts';
 import { ProjectName, StackSpecObject } from '../schema/stack.ts';
+import { CATALOG_KINDS } from '../services/index.ts';
 
 export const SCHEMA_ID = 'https://unpkg.com/generator-wpsn-docker/schema/stack.schema.json';
 export const SCHEMA_PATH = join(dirname(dirname(fileURLToPath(import.meta.url))), 'schema', 'stack.schema.json');
@@ -85,10 +86,23 @@ function describe(schema: { [key: string]: Json }): void {
   }
 }
 
+/**
+ * The catalog's shorthand: an entry of `services` may be just the kind's name (the zod
+ * schema turns "valkey" into { kind: "valkey" } before its union, a step toJSONSchema does
+ * not see), so each item is one of the objects or one of the names.
+ */
+function catalogShorthand(schema: { [key: string]: Json }): void {
+  const items = propertyAt(schema, ['services'])?.['items'];
+  const oneOf = items && typeof items === 'object' && !Array.isArray(items) ? items['oneOf'] : undefined;
+  if (!Array.isArray(oneOf)) throw new Error('export-schema: services.items.oneOf is missing: where does the catalog\'s union go now?');
+  oneOf.push({ type: 'string', enum: [...CATALOG_KINDS], description: 'a service of the catalog by its name, with its defaults: the same as { "kind": NAME }' });
+}
+
 /** The schema file's text: deterministic, 2-space JSON with a trailing newline. */
 export function exportSchema(): string {
   const generated = z.toJSONSchema(AnswersSpec, { io: 'input', target: 'draft-2020-12' }) as { [key: string]: Json };
   describe(generated);
+  catalogShorthand(generated);
   const schema: { [key: string]: Json } = {
     ...generated,
     $id: SCHEMA_ID,

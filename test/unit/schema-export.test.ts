@@ -99,6 +99,8 @@ describe('validating answers files with the exported schema (ajv, draft 2020-12)
         networks: { frontend: 'edge', backend: 'internal' },
       },
     ],
+    ['catalog services by name (the shorthand)', { services: ['valkey', 'nats'] }],
+    ['catalog services by name and as objects', { services: ['rabbitmq', { kind: 'minio', ui: true }, 'mailpit'] }],
   ];
   it.each(valid)('accepts %s', (_label, answers) => {
     const ok = validate(answers);
@@ -118,10 +120,24 @@ describe('validating answers files with the exported schema (ajv, draft 2020-12)
     ['an empty command', { app: { command: [] } }, '/app/command', 'minItems'],
     ['a boolean as a string', { app: { allowPrivilegedPort: 'yes' } }, '/app/allowPrivilegedPort', 'type'],
     ['an answers list', [], '', 'type'],
+    ['a service name outside the catalog', { services: ['redis'] }, '/services/0', 'oneOf'],
+    ['a catalog object without its kind', { services: [{ image: 'valkey/valkey:8.1-trixie' }] }, '/services/0', 'oneOf'],
   ];
   it.each(invalid)('rejects %s', (_label, answers, instancePath, keyword) => {
     expect(validate(answers)).toBe(false);
     expect(validate.errors?.map((e: ErrorObject) => [e.instancePath, e.keyword])).toContainEqual([instancePath, keyword]);
+  });
+
+  it('the catalog\'s "kind" shorthand: every name the zod schema takes alone, the schema takes too, and nothing else', () => {
+    for (const kind of CATALOG_KINDS) {
+      expect(validate({ services: [kind] }), kind).toBe(true);
+      expect(resolveSpec([{ source: 'answers.json', values: { services: [kind] } }], { dirName: 'demo' }).services, kind).toEqual([expect.objectContaining({ kind })]);
+    }
+    expect(validate({ services: [...CATALOG_KINDS] })).toBe(true);
+    for (const name of ['redis', 'postgres', 'Valkey', '']) {
+      expect(validate({ services: [name] }), name).toBe(false);
+      expect(() => resolveSpec([{ source: 'answers.json', values: { services: [name] } }], { dirName: 'demo' }), name).toThrow();
+    }
   });
 
   it('accepts what the generator accepts for the same fields (no stricter than the zod schema)', () => {
