@@ -39,7 +39,7 @@ export function pinMajor(pin: string | undefined): number | undefined {
  * .yarnrc.yml says (it reaches the install as a build secret, which does not key the layer
  * cache; a Plug'n'Play project is refused before this), and no telemetry.
  */
-const BERRY_ENV = 'YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0';
+const BERRY_ENV = 'export YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0';
 
 /**
  * How the image installs the app's dependencies with its package manager: at the version the
@@ -92,13 +92,14 @@ export function installModel(packageManager: PackageManager, context: Pick<Model
       const version = pin ?? DEFAULT_PINS.yarn;
       if ((pinMajor(`yarn@${version}`) ?? 1) >= 2) {
         // Yarn 2+ (Berry): its npm package is @yarnpkg/cli-dist (the one named yarn is Yarn 1).
-        // The build stage installs exactly the lockfile (--immutable); the runtime gets the
-        // production dependencies of every workspace (workspaces focus, built into Yarn 4).
+        // Both stages install exactly the lockfile (--immutable: a stale yarn.lock fails the
+        // build); the runtime then keeps only the production dependencies of every workspace
+        // (workspaces focus, built into Yarn 4, which alone would resolve what the lockfile lacks).
         return {
           manifests: ['package.json', 'yarn.lock', ...(context.yarnDirs ?? []), ...workspace],
           lockfile: 'yarn.lock',
-          installProd: `${BERRY_ENV} yarn workspaces focus --all --production${ensure}`,
-          installAll: `${BERRY_ENV} yarn install --immutable`,
+          installProd: `${BERRY_ENV}; yarn install --immutable && yarn workspaces focus --all --production${ensure}`,
+          installAll: `${BERRY_ENV}; yarn install --immutable`,
           cacheTarget: '/root/.yarn/berry',
           setup: global(`@yarnpkg/cli-dist@${version}`),
           runScript: 'yarn run',

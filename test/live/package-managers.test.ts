@@ -6,8 +6,8 @@
 // --wait` and answer GET / with its own text. The Yarn app has a build step that needs its
 // development dependency (the build stage installs every one, yarn install --immutable), and
 // its own release under .yarn/releases (yarnPath), as `yarn set version` leaves a project.
-// Also checked: the image has the production dependency and not the development one, and
-// the toolchain stage runs exactly the pinned version. Each stack is removed (down -v,
+// Also checked: the image has the production dependency and not the development one, the
+// toolchain stage runs exactly the pinned version, and (Yarn) a stale lockfile stops the build. Each stack is removed (down -v,
 // --rmi local) when its test ends; anything a failure left is swept in afterAll, and the
 // temporary folders go with it.
 import { randomBytes } from 'node:crypto';
@@ -190,6 +190,17 @@ if (!gate.ready) {
             await run('docker', ['image', 'rm', '-f', id], { timeoutMs: 60_000 });
             expect(version.stdout.trim(), describeRun(version)).toBe(tool.version);
             const size = await run('docker', ['image', 'inspect', '--format', '{{.Size}}', `${project}-app`], { timeoutMs: 30_000 });
+            if (tool.name === 'yarn') {
+              // A dependency added to package.json without yarn install: the lockfile is stale,
+              // and the build stops instead of resolving it unlocked (YN0028).
+              const pkgPath = join(made.dir, 'package.json');
+              const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { dependencies: Record<string, string> };
+              pkg.dependencies['is-odd'] = '^3.0.1';
+              writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
+              const stale = await compose(stack, ['build', 'app'], 300_000);
+              expect(stale.code, describeRun(stale)).not.toBe(0);
+              expect(`${stale.stdout}${stale.stderr}`).toContain('YN0028');
+            }
             figure(`[${tool.pin}] app made in ${made.seconds.toFixed(1)} s; up --build --wait ${(up.ms / 1000).toFixed(1)} s; image ${(Number(size.stdout.trim()) / 1e6).toFixed(0)} MB; toolchain ${tool.name} --version = ${version.stdout.trim()}`);
           } finally {
             const problem = await removeStack(stack);

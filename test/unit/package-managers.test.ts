@@ -66,8 +66,9 @@ describe('Yarn 2+ (Berry): detected, installed at the pinned version, production
   it('the install model: @yarnpkg/cli-dist at the pin, --immutable for the build stage, workspaces focus --production for the runtime', () => {
     const m = installModel('yarn', { packageManagerPin: 'yarn@4.5.3+sha512.abc', yarnDirs: ['.yarn/releases'] });
     expect(m.setup).toBe('npm install --global --force --no-audit --no-fund @yarnpkg/cli-dist@4.5.3');
-    expect(m.installAll).toBe('YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0 yarn install --immutable');
-    expect(m.installProd).toBe('YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0 yarn workspaces focus --all --production');
+    expect(m.installAll).toBe('export YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0; yarn install --immutable');
+    // The lockfile checked first: workspaces focus alone would resolve what a stale yarn.lock lacks.
+    expect(m.installProd).toBe('export YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0; yarn install --immutable && yarn workspaces focus --all --production');
     expect(m.manifests).toEqual(['package.json', 'yarn.lock', '.yarn/releases']);
     expect(m.cacheTarget).toBe('/root/.yarn/berry');
     expect(m.corepackPin).toBe('yarn@4.5.3');
@@ -80,7 +81,7 @@ describe('Yarn 2+ (Berry): detected, installed at the pinned version, production
 
   it('a workspace: every package gets a node_modules folder, as with the other package managers', () => {
     const m = installModel('yarn', { packageManagerPin: 'yarn@4.5.3', workspaceManifests: ['apps/web/package.json'] });
-    expect(m.installProd).toBe('YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0 yarn workspaces focus --all --production && mkdir -p node_modules apps/web/node_modules');
+    expect(m.installProd).toBe('export YARN_NODE_LINKER=node-modules YARN_ENABLE_TELEMETRY=0; yarn install --immutable && yarn workspaces focus --all --production && mkdir -p node_modules apps/web/node_modules');
     expect(m.manifests).toEqual(['package.json', 'yarn.lock', 'apps/web/package.json']);
   });
 
