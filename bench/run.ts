@@ -1,10 +1,13 @@
 // npm run bench: scaffolding speed and memory against Node and Yeoman baselines, render
 // cost as the stack grows, the generated image against three baseline Dockerfiles, and
-// `docker compose up` to healthy, and a re-run that merges one edited file. Prints the
+// `docker compose up` to healthy, a re-run that merges one edited file, an edit served by
+// `docker compose watch`, the stack with every runnable catalog service, and a re-run that
+// changes nothing with a profile of scaffolding. Prints the
 // tables and writes bench/RESULTS.md.
 //
-// Usage: node bench/run.ts [--parts 1,2,3,4,5] [--runs N] [--warmup N] [--render-rounds N]
-//                          [--image-rounds N] [--up-runs N] [--out FILE | --no-write]
+// Usage: node bench/run.ts [--parts 1,2,3,4,5,6,7,8] [--runs N] [--warmup N] [--render-rounds N]
+//                          [--image-rounds N] [--up-runs N] [--watch-rounds N] [--catalog-runs N]
+//                          [--out FILE | --no-write]
 // dist/ must be built first (npm run bench does that).
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +17,19 @@ import { describeMachine, machineMarkdown } from './lib/machine.ts';
 import { describePeakMethod } from './lib/measure.ts';
 import { REPO_ROOT, goalTable, log, type GoalRow } from './lib/report.ts';
 
+const ALL_PARTS = ['1', '2', '3', '4', '5', '6', '7', '8'];
+
 const { values } = parseArgs({
   options: {
-    parts: { type: 'string', default: '1,2,3,4,5' },
+    parts: { type: 'string', default: ALL_PARTS.join(',') },
     runs: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '1' },
     'memory-runs': { type: 'string', default: '5' },
     'render-rounds': { type: 'string', default: '15' },
     'image-rounds': { type: 'string', default: '4' },
     'up-runs': { type: 'string', default: '7' },
+    'watch-rounds': { type: 'string', default: '7' },
+    'catalog-runs': { type: 'string', default: '5' },
     out: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -38,7 +45,7 @@ const int = (name: string, min: number): number => {
   return v;
 };
 const parts = new Set(String(values.parts).split(',').map((p) => p.trim()));
-for (const p of parts) if (!['1', '2', '3', '4', '5'].includes(p)) throw new Error(`--parts: unknown part ${p}`);
+for (const p of parts) if (!ALL_PARTS.includes(p)) throw new Error(`--parts: unknown part ${p}`);
 const runs = int('runs', 5);
 const warmup = int('warmup', 1);
 
@@ -93,6 +100,18 @@ try {
     const { runRerun } = await import('./rerun.ts');
     return runRerun(join(values.project ? resolve(values.project) : REPO_ROOT, 'dist/bin/wpsn-docker.js'), runs, warmup, int('memory-runs', 5), scratch);
   });
+  await part('6', 'Edit to served: `docker compose watch`', async () => {
+    const { runWatch } = await import('./watch.ts');
+    return runWatch(scratch, int('watch-rounds', 3));
+  });
+  await part('7', 'Every runnable catalog service: up to healthy, cost per service', async () => {
+    const { runCatalog } = await import('./catalog.ts');
+    return runCatalog(scratch, int('catalog-runs', 3));
+  });
+  await part('8', 'Scaffolding: a re-run that changes nothing, and where the time goes', async () => {
+    const { runScaffoldProfile } = await import('./scaffold-profile.ts');
+    return runScaffoldProfile(join(values.project ? resolve(values.project) : REPO_ROOT, 'dist/bin/wpsn-docker.js'), runs, warmup, int('memory-runs', 5), scratch);
+  });
 } finally {
   if (!values.keep) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);
@@ -118,7 +137,7 @@ const text = [
 ].join('\n');
 
 process.stdout.write(`${text}\n`);
-const allParts = ['1', '2', '3', '4', '5'].every((p) => parts.has(p));
+const allParts = ALL_PARTS.every((p) => parts.has(p));
 const out = values.out ?? (allParts ? join(REPO_ROOT, 'bench/RESULTS.md') : undefined);
 if (out && !values['no-write']) {
   writeFileSync(out, text);

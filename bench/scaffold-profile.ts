@@ -1,0 +1,112 @@
+// Part 8: scaffolding against issue 17's goals. A re-run that changes nothing (the
+// project as the first run left it) against `node -e 0`, and where a first run's time
+// goes: `node --cpu-prof` over a few runs of `wpsn-docker demo --yes`, each sample
+// counted once under every phase on its stack (inclusive time).
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { alternate, median, summary, type Command } from './lib/measure.ts';
+import { log, type GoalRow } from './lib/report.ts';
+
+const ENV = { NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
+
+/** The phases the profile is cut into: the bin's own functions (bundled names) and Node's module loading. */
+const PHASES: Array<[string, string]> = [
+  ['evaluate', 'everything after Node\'s own start-up: modules evaluated (zod schemas built, ...) and `main`'],
+  ['main', 'the run itself (after every static import)'],
+  ['resolveInputs', 'read the destination, detect the app, merge the answers, validate the spec (zod)'],
+  ['resolveSpec', 'of which: merge and validate (zod)'],
+  ['preparePlan', 'derive the model, render every file, plan against the disk'],
+  ['deriveModel', 'of which: the model'],
+  ['renderAppFiles', 'of which: render every file'],
+  ['stringifyYaml', 'of which: YAML documents (`yaml`: compose file, watch override)'],
+  ['renderTemplate', 'of which: the precompiled EJS templates'],
+  ['carryOut', 'lock, journal, write the files and .yo-rc.json'],
+];
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Inclusive ms per phase for one profile, and the profile's whole sampled time. */
+function phasesOf(profile: CpuProfile): { total: number; phase: Record<string, number> } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const names = new Set(PHASES.map(([name]) => name));
+  const phase: Record<string, number> = {};
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += ms;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = byId.get(at)?.callFrame.functionName ?? '';
+      if (names.has(name) && !seen.has(name)) {
+        seen.add(name);
+        phase[name] = (phase[name] ?? 0) + ms;
+      }
+    }
+  });
+  return { total, phase };
+}
+
+export function runScaffoldProfile(bin: string, runs: number, warmup: number, memoryRuns: number, scratch: string): { rows: GoalRow[]; markdown: string } {
+  // The project as a first run leaves it: a re-run with the same answers changes nothing.
+  const parent = mkdtempSync(join(scratch, 'noop-template-'));
+  const made = spawnSync(process.execPath, [bin, 'demo', '--yes'], { cwd: parent, encoding: 'utf8', env: { ...process.env, ...ENV } });
+  if (made.status !== 0) throw new Error(`wpsn-docker demo --yes exited ${made.status ?? made.signal}\n${made.stdout}${made.stderr}`);
+  const template = join(parent, 'demo');
+  const node: Command = { label: 'node -e 0', argv: [process.execPath, '-e', '0'], env: ENV, freshCwd: true };
+  const noop: Command = {
+    label: 'wpsn-docker demo --yes (again, nothing to change)',
+    argv: [process.execPath, bin, 'demo', '--yes'],
+    env: ENV,
+    freshCwd: true,
+    prepare: (cwd) => cpSync(template, join(cwd, 'demo'), { recursive: true }),
+    check: (_cwd, result) => (/\b(create|update|merge|conflict)\b/.test(result.stdout) ? `changed something:\n${result.stdout}` : undefined),
+  };
+  log(`part 8: ${noop.label} | ${node.label}: ${warmup} warm-up pair(s), ${runs} timed pairs, ${memoryRuns} memory pairs`);
+  const raw = alternate(noop, node, runs, warmup, memoryRuns, scratch);
+  const a = summary(raw.a);
+  const b = summary(raw.b);
+  const ratio = a.wallMs / b.wallMs;
+
+  log('part 8: profiling 5 first runs (node --cpu-prof)');
+  const profiles: Array<ReturnType<typeof phasesOf>> = [];
+  for (let i = 0; i < 6; i++) {
+    const cwd = mkdtempSync(join(scratch, 'prof-'));
+    const dir = join(cwd, 'cpu');
+    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200', bin, 'demo', '--yes'], { cwd, encoding: 'utf8', env: { ...process.env, ...ENV } });
+    if (r.status !== 0) throw new Error(`profiled run exited ${r.status ?? r.signal}\n${r.stderr}`);
+    // The first run fills the compile cache in this tree; the rest are what users see.
+    if (i > 0) for (const f of readdirSync(dir)) profiles.push(phasesOf(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile));
+    rmSync(cwd, { recursive: true, force: true });
+  }
+  const med = (name: string) => median(profiles.map((p) => p.phase[name] ?? 0));
+  const total = median(profiles.map((p) => p.total));
+  const rows: GoalRow[] = [
+    { part: '8', what: 're-run that changes nothing / `node -e 0` (wall)', goal: '<= 1.5x', value: `${ratio.toFixed(2)}x`, met: ratio <= 1.5 },
+  ];
+  const markdown = [
+    'A project as `wpsn-docker demo --yes` left it, run again with the same answers (fresh copy per run, made before the',
+    `clock starts; the run must report no create, update, merge or conflict): A B A B ..., ${warmup} warm-up pair(s), ${runs} timed`,
+    `pairs, ${memoryRuns} memory pairs; medians. The bin is this checkout's \`dist/\`.`,
+    '',
+    '| A | B | A median | B median | A / B | A peak | B peak |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    `| \`${noop.label}\` | \`${node.label}\` | ${a.wallMs.toFixed(0)} ms | ${b.wallMs.toFixed(0)} ms | ${ratio.toFixed(2)}x | ${a.peakMiB.toFixed(1)} MiB | ${b.peakMiB.toFixed(1)} MiB |`,
+    '',
+    `Where a first run's time goes: \`node --cpu-prof --cpu-prof-interval=200\` over ${profiles.length} runs of \`wpsn-docker demo --yes\``,
+    '(compile cache warm), each sample counted under every phase on its stack; medians. The profiler slows the run down, so',
+    `the shares matter, not the absolute times; sampled time in all: ${total.toFixed(1)} ms (Node's own bootstrap before the first`,
+    'sample is not in it).',
+    '',
+    '| phase (function) | what it does | ms (inclusive) | share of sampled |',
+    '| --- | --- | ---: | ---: |',
+    ...PHASES.map(([name, what]) => `| \`${name}\` | ${what} | ${med(name).toFixed(1)} | ${((100 * med(name)) / total).toFixed(0)}% |`),
+  ].join('\n');
+  return { rows, markdown };
+}
