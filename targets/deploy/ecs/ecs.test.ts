@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderAppFiles } from '../../../core/render/files.ts';
 import { FARGATE_SIZES } from '../../../schema/deploy.ts';
 import { type Obj, model, fakeBin, runDeployScript, argLines, realRunProject } from '../../../test/unit/helpers/deploy.ts';
+import { ecsTaskDefinition } from './render.ts';
 
 // Amazon ECS: the documented constraints of RegisterTaskDefinition for the fields we emit.
 
@@ -77,6 +78,24 @@ const TaskDefinition = z
 
 const ecsOf = (values: Obj): Obj => JSON.parse(renderAppFiles(model(values)).find((f) => f.path === 'deploy/ecs/task-definition.json')!.content) as Obj;
 
+describe('ecs: a read-only root filesystem with writable task storage', () => {
+  it('mounts /tmp and each writable folder from a volume without a host path (Fargate ephemeral storage)', () => {
+    const td = ecsTaskDefinition(model({ app: { command: ['node', 'server.js'], writableDirs: ['.next/cache'] }, deploy: { targets: ['ecs'] } }));
+    const app = (td['containerDefinitions'] as Obj[]).find((c) => c['name'] === 'app')!;
+    expect(app['readonlyRootFilesystem']).toBe(true);
+    expect(app['mountPoints']).toEqual(
+      expect.arrayContaining([
+        { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false },
+        { sourceVolume: 'writable-1', containerPath: '/app/.next/cache', readOnly: false },
+      ]),
+    );
+    const volumes = td['volumes'] as Obj[];
+    for (const name of ['tmp', 'writable-1']) expect(volumes).toContainEqual({ name });
+    // No host path, no EFS: what Fargate allows for task storage.
+    for (const v of volumes) expect(Object.keys(v)).toEqual(['name']);
+  });
+});
+
 describe('Amazon ECS: the task definition has the shape of RegisterTaskDefinition', () => {
   const variants: Array<[string, Obj]> = [
     ['default (Redis sidecar)', {}],
@@ -137,7 +156,7 @@ describe('Amazon ECS: the task definition has the shape of RegisterTaskDefinitio
     const elasti = ecsOf({ deploy: { targets: ['ecs'], ecs: { redis: 'elasticache' } } });
     expect(elasti['containerDefinitions'].map((c: Obj) => c.name)).toEqual(['init', 'app']);
     expect(elasti['containerDefinitions'][1].environment).toContainEqual({ name: 'REDIS_URL', value: '${REDIS_URL}' });
-    expect(elasti['volumes']).toEqual([{ name: 'secrets' }]);
+    expect(elasti['volumes']).toEqual([{ name: 'secrets' }, { name: 'tmp' }]);
   });
 });
 

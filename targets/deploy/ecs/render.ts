@@ -59,6 +59,9 @@ function logs(m: StackModel, prefix: string): Obj {
   };
 }
 
+/** The task volume of the app's i-th writable folder (app.tmpfs: /tmp first). */
+const writableVolume = (i: number): string => (i === 0 ? 'tmp' : `writable-${i}`);
+
 export function ecsTaskDefinition(m: StackModel): Obj {
   const e = m.deploy.ecs;
   const { app } = m;
@@ -80,7 +83,12 @@ export function ecsTaskDefinition(m: StackModel): Obj {
       portMappings: [{ name: 'http', containerPort: app.port, protocol: 'tcp', appProtocol: 'http' }],
       environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
       dependsOn: appDependsOn,
-      mountPoints: [{ sourceVolume: 'secrets', containerPath: SECRETS_DIR, readOnly: true }],
+      // The root filesystem is read-only: /tmp and the app's writable folders are task storage
+      // (bind-mount volumes without a host path: Fargate's ephemeral storage), as Compose's tmpfs.
+      mountPoints: [
+        { sourceVolume: 'secrets', containerPath: SECRETS_DIR, readOnly: true },
+        ...app.tmpfs.map((path, i) => ({ sourceVolume: writableVolume(i), containerPath: path, readOnly: false })),
+      ],
       readonlyRootFilesystem: true,
       linuxParameters: { initProcessEnabled: true, capabilities: { drop: ['ALL'] } },
       healthCheck: { command: ['CMD', ...app.healthcheck], interval: 10, timeout: 5, retries: 3, startPeriod: 30 },
@@ -118,7 +126,7 @@ export function ecsTaskDefinition(m: StackModel): Obj {
     executionRoleArn: `arn:aws:iam::${account}:role/${e.executionRole}`,
     taskRoleArn: `arn:aws:iam::${account}:role/${e.taskRole}`,
     containerDefinitions: containers,
-    volumes: sidecar ? [{ name: 'secrets' }, { name: 'redis-data' }] : [{ name: 'secrets' }],
+    volumes: [{ name: 'secrets' }, ...(sidecar ? [{ name: 'redis-data' }] : []), ...app.tmpfs.map((_, i) => ({ name: writableVolume(i) }))],
   };
 }
 
