@@ -17,6 +17,9 @@ import type { AppUrl } from '../services/types.ts';
 import type { InstallModel, ModelContext, StackModel } from './types.ts';
 
 /** Where the image keeps the secret-env preload (NODE_OPTIONS=--import loads it before the app). */
+/** The sample app's liveness path (templates/app/sample/server.js.ejs answers it without asking Redis). */
+export const LIVENESS_PATH = '/livez';
+
 export const SECRET_ENV_PATH = '/opt/wpsn/secret-env.mjs';
 const SECRET_ENV_URL = `file://${SECRET_ENV_PATH}`;
 
@@ -212,6 +215,7 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       localUrl: `http://${localHostUrl}:${app.hostPort}`,
       command: app.command,
       healthPath: app.healthPath,
+      livenessPath: context.sampleApp ? LIVENESS_PATH : undefined,
       healthCheck: app.healthCheck,
       healthProbeUrl,
       healthcheck: ['node', '-e', healthcheck[app.healthCheck]],

@@ -59,6 +59,12 @@ export interface StackModel {
     localUrl: string;
     command: string[];
     healthPath: string;
+    /**
+     * Liveness (the process answers, never a dependency): the sample app's own path, or
+     * undefined for the user's app, whose liveness probes the port (its health path may
+     * check Redis or a database, and a failed liveness probe restarts the container).
+     */
+    livenessPath: string | undefined;
     /** http (2xx), status (below 500, redirects not followed), tcp (the port accepts a connection). */
     healthCheck: 'http' | 'status' | 'tcp';
     healthProbeUrl: string;

@@ -338,9 +338,14 @@ describe('Kubernetes and Container Apps: the health check and the writable folde
     const m = model({ healthCheck: 'http', healthPath: '/healthz', port: 8080 });
     const { app } = container(m);
     expect(app.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(app.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    // Liveness of the user's app probes the port: its health path may check Redis or a database,
+    // and a failing liveness probe restarts the container.
+    expect(app.livenessProbe).toMatchObject({ tcpSocket: { port: 'http' } });
+    expect(app.livenessProbe.httpGet).toBeUndefined();
     expect(app.readinessProbe.tcpSocket).toBeUndefined();
-    for (const probe of acaProbes(m)) expect(probe.httpGet).toEqual({ path: '/healthz', port: 8080 });
+    const [startup, readiness, liveness] = acaProbes(m);
+    for (const probe of [startup, readiness]) expect(probe!.httpGet).toEqual({ path: '/healthz', port: 8080 });
+    expect(liveness).toMatchObject({ type: 'Liveness', tcpSocket: { port: 8080 } });
   });
 
   it('each writable folder is an emptyDir at /app/<folder> on Kubernetes, and a tmpfs in Compose', () => {

@@ -19,10 +19,12 @@ describe('Azure Container Apps: the YAML', () => {
     const c = app.template.containers[0];
     expect(c.image).toBe('${APP_IMAGE}');
     expect(c.resources).toEqual({ cpu: 1, memory: '2Gi' });
+    // Readiness asks Redis (/healthz); liveness only the process (/livez): a Redis outage stops
+    // traffic but restarts nothing.
     expect(c.probes.map((p: Obj) => [p.type, p.httpGet.path, p.httpGet.port])).toEqual([
       ['Startup', '/healthz', 3000],
       ['Readiness', '/healthz', 3000],
-      ['Liveness', '/healthz', 3000],
+      ['Liveness', '/livez', 3000],
     ]);
     expect(c.env).toContainEqual({ name: 'REDIS_URL', value: 'redis://shop-redis:6379' });
     expect(c.volumeMounts).toEqual([{ volumeName: 'secrets', mountPath: '/run/secrets' }]);

@@ -55,7 +55,10 @@ export function acaAppObject(m: StackModel): Obj {
             probes: [
               probe('Startup', { periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 3 }),
               probe('Readiness', { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 }),
-              probe('Liveness', { periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 3 }),
+              // Liveness only asks whether the process answers: a Redis outage must not restart every replica.
+              app.livenessPath
+                ? { type: 'Liveness', httpGet: { path: app.livenessPath, port: app.port }, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 3 }
+                : { type: 'Liveness', tcpSocket: { port: app.port }, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 3 },
             ],
             volumeMounts: [{ volumeName: 'secrets', mountPath: SECRETS_DIR }],
           },

@@ -126,7 +126,8 @@ describe('Kubernetes: every object valid against the API schemas, per flavour', 
     const c = app.template.spec.containers[0];
     expect(c.image).toBe('shop-app');
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    // Liveness asks only the process (the sample app's /livez), never Redis: an outage must not restart every replica.
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(app.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });

@@ -83,6 +83,9 @@ function appDeployment(m: StackModel): Obj {
   // An HTTP probe needs a 2xx-3xx answer: for a check that accepts any answer below 500
   // (an app without a health endpoint) the port accepting a connection is what is probed.
   const probe: Obj = app.healthCheck === 'http' ? { httpGet: { path: app.healthPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
+  // Readiness checks the dependencies (traffic stops while Redis is away); liveness only the
+  // process (a Redis outage must not restart every replica).
+  const liveness: Obj = app.livenessPath ? { httpGet: { path: app.livenessPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
   // /tmp and the app's run-time folders (Next.js's .next/cache): the root file system is read-only.
   const writable = app.tmpfs.map((path, i) => ({ name: i === 0 ? 'tmp' : `writable-${i}`, path, size: i === 0 ? '64Mi' : '256Mi' }));
   return {
@@ -111,7 +114,7 @@ function appDeployment(m: StackModel): Obj {
               ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
               env: env(app.environment),
               readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-              livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { ...liveness, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
               resources: kubeResources(m.deploy.appResources),
               securityContext: containerSecurity(true),
               volumeMounts: [{ name: 'secrets', mountPath: SECRETS_DIR, readOnly: true }, ...writable.map((w) => ({ name: w.name, mountPath: w.path }))],
