@@ -20,6 +20,12 @@ import type { InstallModel, ModelContext, StackModel } from './types.ts';
 /** The sample app's liveness path (templates/app/sample/server.js.ejs answers it without asking Redis). */
 export const LIVENESS_PATH = '/livez';
 
+/** Node's fetch of the sample app's liveness path: exit 0 on a 2xx answer. */
+function livenessFetch(port: number): string {
+  const url = JSON.stringify(`http://127.0.0.1:${port}${LIVENESS_PATH}`).replaceAll('"', "'");
+  return `fetch(${url}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+}
+
 export const SECRET_ENV_PATH = '/opt/wpsn/secret-env.mjs';
 const SECRET_ENV_URL = `file://${SECRET_ENV_PATH}`;
 
@@ -219,6 +225,7 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       healthCheck: app.healthCheck,
       healthProbeUrl,
       healthcheck: ['node', '-e', healthcheck[app.healthCheck]],
+      livenesscheck: ['node', '-e', context.sampleApp ? livenessFetch(app.port) : healthcheck.tcp],
       dir: app.dir,
       workdir,
       tmpfs: ['/tmp', ...app.writableDirs.map((d) => `/app/${d}`)],

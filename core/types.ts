@@ -82,6 +82,8 @@ export interface StackModel {
     wrapper: string | undefined;
     /** Exec-form HEALTHCHECK: Node's own fetch, so the image needs no curl or wget. */
     healthcheck: string[];
+    /** Exec-form liveness check (ECS replaces a task whose check fails): the liveness path, or a TCP connect. */
+    livenesscheck: string[];
     packageManager: PackageManager;
     install: InstallModel;
     /** Project settings files (.npmrc) mounted as secrets into every install step. */

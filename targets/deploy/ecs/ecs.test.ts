@@ -91,6 +91,9 @@ describe('ecs: a read-only root filesystem with writable task storage', () => {
     );
     const volumes = td['volumes'] as Obj[];
     for (const name of ['tmp', 'writable-1']) expect(volumes).toContainEqual({ name });
+    // The container check is liveness: the process answers, whatever Redis does.
+    expect(JSON.stringify(app['healthCheck'])).not.toContain('/healthz');
+    expect(JSON.stringify(ecsTaskDefinition(model({ deploy: { targets: ['ecs'] } })))).toContain('/livez');
     // No host path, no EFS: what Fargate allows for task storage.
     for (const v of volumes) expect(Object.keys(v)).toEqual(['name']);
   });

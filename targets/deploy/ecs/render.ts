@@ -91,7 +91,9 @@ export function ecsTaskDefinition(m: StackModel): Obj {
       ],
       readonlyRootFilesystem: true,
       linuxParameters: { initProcessEnabled: true, capabilities: { drop: ['ALL'] } },
-      healthCheck: { command: ['CMD', ...app.healthcheck], interval: 10, timeout: 5, retries: 3, startPeriod: 30 },
+      // ECS replaces a task whose container check fails: it checks liveness only (the process
+      // answers), never Redis; the load balancer's target group checks readiness (README.Docker.md).
+      healthCheck: { command: ['CMD', ...app.livenesscheck], interval: 10, timeout: 5, retries: 3, startPeriod: 30 },
       logConfiguration: logs(m, app.service),
     },
   ];
