@@ -24,7 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { DockerfileParser } from 'dockerfile-ast';
 import fc from 'fast-check';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments, type Tags } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveModel } from '../../core/model.ts';
 import { renderAppFiles, type RenderedFile } from '../../core/render/files.ts';
@@ -304,9 +304,12 @@ function reverseKeys(value: unknown): unknown {
 
 const isYaml = (path: string): boolean => /\.ya?ml$/.test(path);
 
+/** Compose's merge tag (compose.watch.yaml's `develop: !override`), read as the map it marks. */
+const COMPOSE_TAGS: Tags = [{ tag: '!override', collection: 'map', resolve: (map) => map }];
+
 /** Reads every document of a YAML file under one version; throws on errors and warnings. */
 function readYaml(path: string, text: string, version: '1.1' | '1.2'): unknown[] {
-  const docs = parseAllDocuments(text, { version, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { version, uniqueKeys: true, prettyErrors: false, customTags: COMPOSE_TAGS });
   const list = Array.isArray(docs) ? docs : [docs];
   return list.map((doc) => {
     const problems = [...doc.errors, ...doc.warnings];
