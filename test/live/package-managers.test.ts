@@ -119,6 +119,8 @@ async function makeApp(root: string, tool: Tool): Promise<{ dir: string; text: s
   const env = {
     ...corpusNpmEnv(),
     YARN_ENABLE_TELEMETRY: '0',
+    // Yarn makes installs immutable when CI is set; here the developer's first install writes the lockfile.
+    YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
     COREPACK_ENABLE_STRICT: '0',
     npm_config_store_dir: join(CORPUS_CACHE, `pnpm-store-${PNPM}`),
   };
