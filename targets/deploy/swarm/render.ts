@@ -64,12 +64,15 @@ export function swarmStackObject(m: StackModel): Obj {
       // The ingress routing mesh publishes on every node and every interface.
       ports: [{ target: app.port, published: app.hostPort, protocol: 'tcp', mode: 'ingress' }],
       cap_drop: ['ALL'],
+      // Swarm replaces a task whose check fails, so the check is liveness (the process answers),
+      // not the image's HEALTHCHECK, which asks Redis too: a Redis outage must not restart every replica.
+      healthcheck: { test: ['CMD', ...app.livenesscheck], interval: '10s', timeout: '3s', retries: 3, start_period: '30s' },
       logging: logging(),
       deploy: {
         replicas: d.swarm.appReplicas,
         resources: d.appResources.swarm,
         restart_policy: { condition: 'any', delay: '5s', window: '30s' },
-        // A new task starts and turns healthy (the image's HEALTHCHECK) before an old one stops.
+        // A new task starts and turns healthy (its liveness check) before an old one stops.
         update_config: { parallelism: 1, delay: '5s', order: 'start-first', failure_action: 'rollback', monitor: '30s' },
         rollback_config: { parallelism: 1, order: 'start-first' },
       },

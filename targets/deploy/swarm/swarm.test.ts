@@ -8,7 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderAppFiles } from '../../../core/render/files.ts';
 import { CATALOG_KINDS } from '../../../services/index.ts';
-import { type Obj, model, project, yamlOf, fakeBin, runDeployScript, realRunProject } from '../../../test/unit/helpers/deploy.ts';
+import { deriveModel } from '../../../core/model.ts';
+import { swarmStackObject } from './render.ts';
+import { type Obj, model, spec, project, yamlOf, fakeBin, runDeployScript, realRunProject } from '../../../test/unit/helpers/deploy.ts';
 
 describe('Docker Swarm: the stack', () => {
   const stackEnv = { ...process.env, STACK_NAME: 'shop', SECRETS_VERSION: '0123456789ab', APP_IMAGE: 'registry.example.com/shop:v1' };
@@ -44,6 +46,18 @@ describe('Docker Swarm: the stack', () => {
     expect(Object.keys(stack['volumes']).sort()).toEqual(['meilisearch-data', 'minio-data', 'mongodb-data', 'nats-data', 'rabbitmq-data', 'redis-data', 'valkey-data']);
     // Passwords only this machine uses (admin shells, the Mailpit UI login) are never deployed.
     expect(Object.keys(stack['secrets'])).not.toContain('valkey_admin_password');
+  });
+
+  it("checks the app's liveness, never its readiness: Swarm replaces a task whose check fails, and a Redis outage must not restart every replica", () => {
+    const sample = (swarmStackObject(model({ deploy: { targets: ['swarm'] } })) as Obj)['services'].app.healthcheck;
+    expect(sample.test[0]).toBe('CMD');
+    expect(sample.test.join(' ')).toContain('/livez');
+    expect(sample.test.join(' ')).not.toContain('/healthz');
+    // A user's app: its health path may ask Redis or a database, so liveness connects to the port.
+    const own = deriveModel(spec({ deploy: { targets: ['swarm'] }, app: { command: ['node', 'server.js'], healthPath: '/healthz' } }), { sampleApp: false });
+    const check = (swarmStackObject(own) as Obj)['services'].app.healthcheck.test.join(' ');
+    expect(check).not.toContain('/healthz');
+    expect(check).toContain('3000');
   });
 
   it('is in the form docker stack deploy takes: no build or container_name, list depends_on, deploy settings', () => {
