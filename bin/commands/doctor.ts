@@ -25,6 +25,7 @@ import type Dockerode from 'dockerode';
 import { InputError } from '../../core/errors.ts';
 import { deriveModel, type StackModel } from '../../core/model.ts';
 import { OFFLINE_ARCHIVE, OFFLINE_LOAD_SCRIPT, OFFLINE_MANIFEST } from '../../core/render/workshop.ts';
+import { WATCH_FILE } from '../../core/render/watch.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { readRegularFile } from '../../core/read.ts';
 import { parseYoRc, YO_RC, YO_RC_MAX_BYTES } from '../../core/state.ts';
@@ -68,6 +69,7 @@ export interface Catalogue {
   composeOk(p: { version: string }): string;
   composeOld(p: { version: string; min: string }): string;
   composeOldFix(): string;
+  composeWatchOld(p: { version: string; min: string; file: string }): string;
   composeV1(p: { version: string }): string;
   composeMissing(p: { error: string }): string;
   composeFix(): string;
@@ -153,6 +155,7 @@ const en: Catalogue = {
   composeOk: (p) => `version ${p.version}`,
   composeOld: (p) => `version ${p.version}: the stack needs ${p.min} or later (health check start_interval, docker compose watch)`,
   composeOldFix: () => 'update Docker Desktop, or the docker-compose-plugin package',
+  composeWatchOld: (p) => `version ${p.version}: the stack runs, but ${p.file} (docker compose watch) needs ${p.min} or later (its !override tag)`,
   composeV1: (p) => `only Compose v1 (docker-compose ${p.version}) was found: the stack needs Compose v2 (docker compose)`,
   composeMissing: (p) => `docker compose is not available (${p.error})`,
   composeFix: () => 'install the Compose v2 plugin: Docker Desktop has it; on Linux install docker-compose-plugin (Docker\'s packages) or docker-compose (Debian 13, Ubuntu 24.04)',
@@ -241,6 +244,7 @@ const ko: Catalogue = {
   composeOk: (p) => `버전 ${p.version}`,
   composeOld: (p) => `버전 ${p.version}: 이 스택에는 ${p.min} 이상이 필요합니다 (헬스체크 start_interval, docker compose watch)`,
   composeOldFix: () => 'Docker Desktop이나 docker-compose-plugin 패키지를 업데이트하세요',
+  composeWatchOld: (p) => `버전 ${p.version}: 스택은 실행되지만 ${p.file}(docker compose watch)에는 ${p.min} 이상이 필요합니다 (!override 태그)`,
   composeV1: (p) => `Compose v1(docker-compose ${p.version})만 있습니다: 이 스택에는 Compose v2(docker compose)가 필요합니다`,
   composeMissing: (p) => `docker compose를 쓸 수 없습니다 (${p.error})`,
   composeFix: () => 'Compose v2 플러그인을 설치하세요: Docker Desktop에는 들어 있고, Linux에서는 docker-compose-plugin(Docker 패키지) 또는 docker-compose(Debian 13, Ubuntu 24.04)를 설치합니다',
@@ -321,10 +325,13 @@ export function parseBuildxVersion(text: string): string | undefined {
  * The oldest engine and Compose the generated stack runs on: the health checks poll fast
  * while a container starts (Dockerfile HEALTHCHECK --start-interval, Compose start_interval),
  * which Engine 25.0 (API 1.44) introduced; Compose refuses start_interval on an older API.
- * Compose 2.22 also brings `docker compose watch`. README.Docker.md states the same.
+ * Compose 2.22 also brings `docker compose watch`; the generated compose.watch.yaml replaces
+ * the app's watch rules with Compose's `!override` tag, read from Compose 2.24.4 on.
+ * README.Docker.md states the same.
  */
 export const ENGINE_MIN = { version: '25.0', api: '1.44', desktop: '4.27' } as const;
 export const COMPOSE_MIN: [number, number, number] = [2, 22, 0];
+export const COMPOSE_WATCH_MIN: [number, number, number] = [2, 24, 4];
 
 /** An engine's API version ("1.43") below ENGINE_MIN.api; an unreadable one is not "old". */
 export function engineTooOld(apiVersion: string | undefined): boolean {
@@ -581,8 +588,11 @@ export async function doctor(options: DoctorOptions, env: NodeJS.ProcessEnv = pr
   const composeVersion = compose.code === 0 ? parseVersion(compose.stdout) : undefined;
   if (composeVersion && composeVersion[0] >= 2) {
     const text = compose.stdout.trim();
-    if (versionAtLeast(composeVersion, COMPOSE_MIN)) add({ id: 'compose', status: 'ok', detail: t.composeOk({ version: text }) });
-    else add({ id: 'compose', status: 'fail', detail: t.composeOld({ version: text, min: COMPOSE_MIN.slice(0, 2).join('.') }), fix: t.composeOldFix() });
+    if (!versionAtLeast(composeVersion, COMPOSE_MIN)) {
+      add({ id: 'compose', status: 'fail', detail: t.composeOld({ version: text, min: COMPOSE_MIN.slice(0, 2).join('.') }), fix: t.composeOldFix() });
+    } else if (!versionAtLeast(composeVersion, COMPOSE_WATCH_MIN) && existsSync(join(project.dir, WATCH_FILE))) {
+      add({ id: 'compose', status: 'warn', detail: t.composeWatchOld({ version: text, min: COMPOSE_WATCH_MIN.join('.'), file: WATCH_FILE }), fix: t.composeOldFix() });
+    } else add({ id: 'compose', status: 'ok', detail: t.composeOk({ version: text }) });
   } else if (composeVersion) {
     add({ id: 'compose', status: 'fail', detail: t.composeV1({ version: compose.stdout.trim() }), fix: t.composeFix() });
   } else {

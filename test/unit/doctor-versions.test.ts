@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPOSE_MIN, doctor, ENGINE_MIN, engineTooOld, MESSAGES, type CheckResult } from '../../bin/commands/doctor.ts';
+import { COMPOSE_MIN, COMPOSE_WATCH_MIN, doctor, ENGINE_MIN, engineTooOld, MESSAGES, type CheckResult } from '../../bin/commands/doctor.ts';
 
 let root: string;
 
@@ -50,9 +50,10 @@ function fakeCli(name: string, composeVersion: string): string {
   return bin;
 }
 
-async function run(name: string, engine: { version: string; api: string }, composeVersion: string): Promise<Map<string, CheckResult>> {
+async function run(name: string, engine: { version: string; api: string }, composeVersion: string, files: Record<string, string> = {}): Promise<Map<string, CheckResult>> {
   const { socket, server } = await fakeEngine(name, engine.version, engine.api);
   const project = mkdtempSync(join(root, `${name}-project-`));
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(project, file), content);
   try {
     const bin = fakeCli(name, composeVersion);
     const env = { DOCKER_HOST: `unix://${socket}`, PATH: `${bin}:/usr/bin:/bin`, HOME: root };
@@ -67,6 +68,7 @@ describe('doctor: minimum Engine and Compose versions', () => {
   it('knows the API version that brought the start interval', () => {
     expect(ENGINE_MIN).toEqual({ version: '25.0', api: '1.44', desktop: '4.27' });
     expect(COMPOSE_MIN).toEqual([2, 22, 0]);
+    expect(COMPOSE_WATCH_MIN).toEqual([2, 24, 4]);
     expect(engineTooOld('1.43')).toBe(true);
     expect(engineTooOld('1.41')).toBe(true);
     expect(engineTooOld('1.44')).toBe(false);
@@ -96,5 +98,14 @@ describe('doctor: minimum Engine and Compose versions', () => {
     expect(checks.get('engine')).toMatchObject({ status: 'ok', detail: expect.stringContaining('Docker 25.0.3, API 1.44') });
     expect(checks.get('compose')).toMatchObject({ status: 'ok', detail: 'version v2.22.0-desktop.1' });
     expect(checks.get('buildx')?.status).toBe('ok');
+  });
+
+  it("warns a Compose older than 2.24.4 only where there is a compose.watch.yaml, whose !override tag it cannot read", async () => {
+    const watch = { 'compose.watch.yaml': 'services:\n  app:\n    develop: !override\n      watch: []\n' };
+    const old = (await run('watch-old', { version: '25.0.3', api: '1.44' }, '2.24.3', watch)).get('compose')!;
+    expect(old.status).toBe('warn');
+    expect(old.detail).toBe('version 2.24.3: the stack runs, but compose.watch.yaml (docker compose watch) needs 2.24.4 or later (its !override tag)');
+    expect((await run('watch-none', { version: '25.0.3', api: '1.44' }, '2.24.3')).get('compose')?.status).toBe('ok');
+    expect((await run('watch-new', { version: '25.0.3', api: '1.44' }, '2.24.4', watch)).get('compose')?.status).toBe('ok');
   });
 });
