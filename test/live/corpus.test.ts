@@ -12,7 +12,10 @@
 // app gets a route that uses REDIS_URL and DATABASE_URL with node-redis and pg, reading no
 // *_FILE variable, and is generated with --database postgres (a choice of service, not a flag
 // about the app). The apps the generator cannot or should not run are checked for how it says
-// so. Per app, the detected values, build time and image size are printed as "figure:" lines,
+// so. Two apps also run the develop loop: `docker compose watch` with the generated
+// compose.watch.yaml, one edit to their source, and the first response that shows it
+// (express-generator: synced, Node's watch mode restarts it; fastify-cli TypeScript: rebuilt,
+// as its build step needs). Per app, the detected values, build time and image size are printed as "figure:" lines,
 // and a table at the end.
 //
 // Time: up to three stacks build and run at once (BUILD_SLOTS); the maker runs in five
@@ -31,8 +34,9 @@ import { expectNoPasswordShown } from './helpers/catalog.ts';
 import { corpusNpmEnv, fetchPage, generateInto, limiter, makeApps, sweepProjects, type Detected, type MadeApp } from './helpers/corpus.ts';
 import { docker, projectContainers } from './helpers/docker.ts';
 import { banner, describeWithoutEngine, imageAvailable, liveGate } from './helpers/engine.ts';
-import { describeRun, run } from './helpers/run.ts';
-import { compose, removeStack, step, type Stack } from './helpers/stack.ts';
+import { describeRun, run, until } from './helpers/run.ts';
+import { compose, composeOk, removeStack, step, type Stack } from './helpers/stack.ts';
+import { ComposeWatch } from './helpers/watch.ts';
 
 const gate = liveGate();
 const figure = (text: string): void => console.log(`figure: ${text}`);
@@ -154,6 +158,58 @@ async function connectedChecks(stack: Stack, x: Expect): Promise<string> {
   return `GET /connected round-trips a value through Redis and PostgreSQL; no password in docker inspect (Env, Cmd, ...) or docker-compose.yml`;
 }
 
+/**
+ * The develop loop on the app: `docker compose watch` with the generated compose.watch.yaml,
+ * one edit to the app's own source, the first response that shows it. An app Node runs
+ * directly is synced and restarted by Node's watch mode inside the same container; an app
+ * with a build step (TypeScript) is rebuilt, so the container is replaced. Afterwards `up`
+ * without the override brings the read-only container back.
+ */
+const watchEdit =
+  (mode: 'node-watch' | 'rebuild', file: string, path: string, from: RegExp, to: (marker: string) => string, shows: (body: string, marker: string) => boolean) =>
+  async (dir: string, stack: Stack, x: Expect): Promise<string> => {
+    const override = read(stack.dir, 'compose.watch.yaml');
+    if (mode === 'node-watch') x(override, 'Node runs the app: synced, its watch mode restarts it').toContain('--watch-path=/app');
+    else {
+      x(override, 'a build step: rebuilt').toMatch(/action: "rebuild"\n\s+path: "\."/);
+      x(override).not.toMatch(/action: "sync/);
+    }
+    const source = read(dir, file);
+    x(source, `${file} has ${from}`).toMatch(from);
+    const watch = await ComposeWatch.start(stack);
+    try {
+      const before = (await projectContainers(stack.project)).get('app')![0]!;
+      const marker = `edited-${randomBytes(4).toString('hex')}`;
+      const t0 = performance.now();
+      writeFileSync(join(dir, file), source.replace(from, to(marker)));
+      await until(
+        `GET ${path} to show the edit to ${file}`,
+        async () => {
+          const page = await fetchPage(`${stack.baseUrl}${path}`).catch(() => undefined);
+          return page && page.status === 200 && shows(page.body, marker) ? true : undefined;
+        },
+        300_000,
+        50,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}
+docker compose watch said:
+${watch.log.slice(-3000)}`);
+      });
+      const ms = performance.now() - t0;
+      const after = (await projectContainers(stack.project)).get('app')![0]!;
+      if (mode === 'node-watch') x(after.Id, 'the same container: synced, not rebuilt').toBe(before.Id);
+      else x(after.Id, 'a new container from the rebuilt image').not.toBe(before.Id);
+      x(watch.log).not.toMatch(/rootfs is marked read-only/);
+      await watch.stop();
+      await composeOk(stack, ['up', '-d', '--wait', '--wait-timeout', '300'], 600_000);
+      const back = (await projectContainers(stack.project)).get('app')![0]!;
+      x(back.HostConfig.ReadonlyRootfs, 'up without the override: read-only again').toBe(true);
+      return `watch (${mode}): ${file} edited -> GET ${path} shows it in ${sec(ms)}`;
+    } finally {
+      await watch.stop();
+    }
+  };
+
 interface Supported {
   name: string;
   /** The maker's app; `connected` is a second express-generator app made apart. */
@@ -166,6 +222,8 @@ interface Supported {
   prepare?: (dir: string) => Promise<void>;
   page: (dir: string, page: Page, x: Expect) => string;
   after?: (stack: Stack, x: Expect) => Promise<string>;
+  /** The develop loop (docker compose watch with the override) on the running stack. */
+  watch?: (dir: string, stack: Stack, x: Expect) => Promise<string>;
 }
 
 interface Row {
@@ -263,8 +321,20 @@ if (!gate.ready) {
         page: servesFile('public/index.html'),
         after: connectedChecks,
       },
-      { name: 'fastify-ts', made: madeApp('fastify-ts'), services: ['app', 'redis'], page: returnsObject('src/routes/root.ts') },
-      { name: 'express-gen', made: madeApp('express-gen'), services: ['app', 'redis'], page: servesFile('public/index.html') },
+      {
+        name: 'fastify-ts',
+        made: madeApp('fastify-ts'),
+        services: ['app', 'redis'],
+        page: returnsObject('src/routes/root.ts'),
+        watch: watchEdit('rebuild', 'src/routes/root.ts', '/', /return\s+\{[^{}]*\}/, (m) => `return { edited: '${m}' }`, (body, m) => body.includes(`"edited":"${m}"`)),
+      },
+      {
+        name: 'express-gen',
+        made: madeApp('express-gen'),
+        services: ['app', 'redis'],
+        page: servesFile('public/index.html'),
+        watch: watchEdit('node-watch', 'routes/users.js', '/users', /res\.send\('[^']*'\)/, (m) => `res.send('${m}')`, (body, m) => body === m),
+      },
       { name: 'fastify-js', made: madeApp('fastify-js'), services: ['app', 'redis'], page: returnsObject('routes/root.js') },
       { name: 'pnpm-ws-express', made: madeApp('pnpm-ws-express'), appDir: 'apps/web', services: ['app', 'redis'], page: servesFile('public/index.html') },
     ];
@@ -358,7 +428,9 @@ if (!gate.ready) {
                 const page = await fetchPage(`${stack.baseUrl}/`);
                 x(page.status, `GET / answered ${page.status}: ${page.body.slice(0, 300)}`).toBeLessThan(500);
                 const marker = app.page(join(dir, app.appDir ?? '.'), page, x);
-                const extra = app.after ? await app.after(stack, x) : '';
+                const after = app.after ? await app.after(stack, x) : '';
+                const watched = app.watch ? await app.watch(dir, stack, x) : '';
+                const extra = [after, watched].filter(Boolean).join('; ');
                 row(app.name).outcome = `healthy, GET / ${page.status}`;
                 figure(
                   `[corpus ${app.name}] docker compose build ${sec(build.ms)} (${BUILD_SLOTS} at a time), image ${(image.Size / 1e6).toFixed(0)} MB, ` +
