@@ -334,6 +334,26 @@ function swarmSuite(): void {
       });
     });
 
+    it("6b. Redis away longer than the app check's retries (3 x 10 s) restarts no app task: Swarm's check on the app is liveness", async () => {
+      await step(async () => {
+        const appTasks = async (): Promise<string[]> =>
+          (await dockerOk(['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.ID}}', `${STACK}_app`])).stdout.split('\n').filter(Boolean).sort();
+        const before = await appTasks();
+        expect(before.length).toBe(2);
+        await dockerOk(['service', 'scale', '--detach', `${STACK}_redis=0`]);
+        try {
+          // A readiness check (the app's /healthz asks Redis) would have failed three times by now.
+          await sleep(45_000);
+          expect(await appTasks(), 'the same app tasks run after 45 s without Redis').toEqual(before);
+        } finally {
+          await dockerOk(['service', 'scale', '--detach', `${STACK}_redis=1`]);
+        }
+        const [after] = await client(1, { attempts: 60 });
+        expect(after?.ok, JSON.stringify(after)).toBe(true);
+        note('45 s without Redis: no app task replaced; the app answers again once Redis is back');
+      });
+    });
+
     it('7. deploying again (services with update history now) converges and keeps the data', async () => {
       await step(async () => {
         const [before] = await client(1, { attempts: 5 });
