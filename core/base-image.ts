@@ -4,7 +4,6 @@
 // and images built FROM them, set NODE_VERSION), else from its name: a Node image's name
 // says so (node, nodejs); the official images of operating systems, languages and servers
 // that ship no Node are refused; any other name gets a warning.
-import { spawnSync } from 'node:child_process';
 import { DEFAULT_NODE_IMAGE } from '../schema/defaults.ts';
 import { parseImageReference } from '../schema/image-ref.ts';
 
@@ -67,6 +66,8 @@ export function localImageConfig(image: string): ImageConfig | undefined {
   let config: ImageConfig | undefined;
   if (process.env['WPSN_NO_IMAGE_INSPECT'] !== '1') {
     try {
+      // Loaded here, not at the top: node:child_process costs every run about 3 ms to load.
+      const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
       const r = spawnSync('docker', ['image', 'inspect', '--format', '{{json .Config}}', image], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
       if (r.status === 0) config = (JSON.parse(r.stdout) as ImageConfig | null) ?? undefined;
     } catch {
