@@ -399,6 +399,10 @@ function tail(text: string, lines = 15): string {
   return clean.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
 }
 
+/** A make step's limit and how often an app whose make timed out is tried (see the make loop). */
+const MAKE_STEP_TIMEOUT_MS = 180_000;
+const MAKE_ATTEMPTS = 2;
+
 function runLogged(argv: Argv, cwd: string, env: NodeJS.ProcessEnv, log: fs.WriteStream, timeoutMs: number): Promise<Proc & { output: string }> {
   const [cmd, ...args] = argv;
   const file = cmd === 'node' ? nodeBin : (cmd as string);
@@ -808,24 +812,36 @@ async function main(): Promise<void> {
       if (spec.needsPnpm) env.PATH = `${await ensurePnpm(cacheRoot, env, log)}${path.delimiter}${env.PATH}`;
       const history = ((prevByName.get(spec.name)?.makeHistory as unknown[]) ?? []).slice(-4);
       if (!skipMake) {
-        fs.rmSync(madeDir, { recursive: true, force: true });
         const steps: Record<string, unknown>[] = [];
         const t0 = performance.now();
         let failed: string | null = null;
-        for (const step of spec.make(spec.name)) {
-          if ('write' in step) {
-            fs.writeFileSync(path.join(madeDir, step.write), step.content);
-            steps.push({ write: step.write });
-            continue;
+        // An upstream generator can hang in its own npm install (seen once: 600 s with no
+        // output). A make takes 35 s at most here, so a step gets MAKE_STEP_TIMEOUT_MS and an
+        // app whose make timed out is made once more from an empty folder; a step that exits
+        // non-zero is a real failure and is not retried.
+        for (let attempt = 1; attempt <= MAKE_ATTEMPTS; attempt++) {
+          fs.rmSync(madeDir, { recursive: true, force: true });
+          failed = null;
+          let timedOut = false;
+          for (const step of spec.make(spec.name)) {
+            if ('write' in step) {
+              fs.writeFileSync(path.join(madeDir, step.write), step.content);
+              steps.push({ write: step.write });
+              continue;
+            }
+            const cwd = step.cwd === 'out' ? outDir : step.cwd === 'app' ? madeDir : path.join(madeDir, step.cwd);
+            fs.mkdirSync(cwd, { recursive: true });
+            const r = await runLogged(step.argv, cwd, { ...env, ...(step.env ?? {}) }, log, MAKE_STEP_TIMEOUT_MS);
+            steps.push({ argv: step.argv, cwd: step.cwd, code: r.code, ms: r.ms, ...(r.timedOut ? { timedOut: true } : {}), ...(attempt > 1 ? { attempt } : {}) });
+            if (r.code !== 0) {
+              failed = tail(r.output, 8);
+              timedOut = r.timedOut;
+              break;
+            }
           }
-          const cwd = step.cwd === 'out' ? outDir : step.cwd === 'app' ? madeDir : path.join(madeDir, step.cwd);
-          fs.mkdirSync(cwd, { recursive: true });
-          const r = await runLogged(step.argv, cwd, { ...env, ...(step.env ?? {}) }, log, 600_000);
-          steps.push({ argv: step.argv, cwd: step.cwd, code: r.code, ms: r.ms, ...(r.timedOut ? { timedOut: true } : {}) });
-          if (r.code !== 0) {
-            failed = tail(r.output, 8);
-            break;
-          }
+          if (!timedOut || attempt === MAKE_ATTEMPTS) break;
+          log.write(`\n[timed out after ${MAKE_STEP_TIMEOUT_MS / 1000} s; making ${spec.name} again from an empty folder]\n`);
+          process.stderr.write(`${spec.name}: a make step timed out after ${MAKE_STEP_TIMEOUT_MS / 1000} s; making it again\n`);
         }
         const makeMs = Math.round(performance.now() - t0);
         const hasPkg = fs.existsSync(path.join(madeDir, spec.appDir, 'package.json'));
