@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // wpsn-docker: the app generator without Yeoman for non-interactive runs (fast start),
 // and through Yeoman's environment when it has to ask questions on a terminal.
-import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InputError } from '../core/errors.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS } from '../core/options.ts';
@@ -12,29 +11,12 @@ import { packageVersion } from '../core/templates.ts';
 import { registryNotices } from '../schema/registry.ts';
 import { appNotices } from '../core/detect/notices.ts';
 import { planLines } from './plan-lines.ts';
+import { leaveRerunStamp, looked } from './rerun-stamp.ts';
+import { writeTo } from './write-out.ts';
 import { commandTypo, parseCommandLine, UsageError, type FlagSpecs } from './args.ts';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, conflict: 3 } as const;
 
-/**
- * Writes to standard output or error directly: the same bytes as process.stdout.write,
- * without Node setting up a stream for the descriptor (for a pipe that loads node:net and
- * the stream modules, several milliseconds of start-up). Writes to pipes and files are
- * synchronous on POSIX either way. A non-blocking descriptor that is full falls back to
- * the stream.
- */
-function writeTo(fd: 1 | 2, text: string): void {
-  let rest = Buffer.from(text);
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      (fd === 1 ? process.stdout : process.stderr).write(rest);
-      return;
-    }
-  }
-}
 const stdout = (text: string): void => writeTo(1, text);
 const stderr = (text: string): void => writeTo(2, text);
 
@@ -146,9 +128,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!values['yes'] && process.stdin.isTTY && process.stdout.isTTY) return interactive(dir, values);
 
+  const during = looked();
   const plan = (): Planned => {
-    const inputs = readInputs(dir, values);
-    return { inputs, prepared: preparePlan(inputs, resolveInputs(inputs)) };
+    const inputs = readInputs(dir, values, during.note);
+    return { inputs, prepared: preparePlan(inputs, resolveInputs(inputs, [], during.note)) };
   };
   const planned = plan();
   const { inputs, prepared } = planned;
@@ -169,6 +152,9 @@ async function main(argv: string[]): Promise<number> {
   };
   const done = carryOut(dir, planned, plan, settle);
   report(dir, done.prepared.plan, done.prepared.model.composeFile, done.yoRc.changed, done.cleaned);
+  // The same command again, on the project as this run left it, is answered from this
+  // stamp without loading the generator (bin/fast-rerun.ts, started by the bundled entry).
+  leaveRerunStamp(dir, argv, values, done, during);
   return EXIT.ok;
 }
 

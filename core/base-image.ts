@@ -56,6 +56,11 @@ export function nodeVerdict(image: string, config: ImageConfig | undefined): Nod
 
 const configs = new Map<string, ImageConfig | undefined>();
 
+/** Whether this process asked the engine about an image: then a re-run may answer differently (the re-run stamp is not written). */
+export function engineConsulted(): boolean {
+  return configs.size > 0 && process.env['WPSN_NO_IMAGE_INSPECT'] !== '1';
+}
+
 /**
  * `docker image inspect`'s Config for a local image, or undefined (no docker CLI, no
  * engine, no such image). Asked once per image and process, within 3 seconds; never pulls.

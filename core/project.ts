@@ -174,18 +174,30 @@ export function obstacleAt(dir: string, rel: string): Problem | undefined {
   return undefined;
 }
 
+/**
+ * What a run looks at of the project, path by path (relative to the destination): `see`
+ * for a file or folder it reads or tests, `list` for a folder whose names it reads. The
+ * re-run stamp (bin/rerun-stamp.ts) records them.
+ */
+export type NoteAccess = (path: string, how: 'see' | 'list') => void;
+
 /** The project's files as the detection reads them (never through a link, never a huge file). */
-function projectReader(dir: string): ProjectReader {
+function projectReader(dir: string, note: NoteAccess = () => undefined): ProjectReader {
   return {
     read: (path) => {
+      note(path, 'see');
       try {
         return lstatSync(join(dir, path)).isFile() ? readRegularFile(join(dir, path), path, 1024 * 1024) : undefined;
       } catch {
         return undefined;
       }
     },
-    exists: (path) => existsSync(join(dir, path)),
+    exists: (path) => {
+      note(path, 'see');
+      return existsSync(join(dir, path));
+    },
     list: (path) => {
+      note(path, 'list');
       try {
         return readdirSync(join(dir, path)).sort();
       } catch {
@@ -227,7 +239,8 @@ export function detectedLayer(facts: AppFacts, composeFiles: readonly string[]):
   return { source: 'detected', values, flagOf };
 }
 
-export function readInputs(dir: string, options: Record<string, unknown>): Inputs {
+/** `note` hears every path the detection looks at (the fixed names read here are the stamp's own list). */
+export function readInputs(dir: string, options: Record<string, unknown>, note?: NoteAccess): Inputs {
   const problems: InputError[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
@@ -264,7 +277,7 @@ export function readInputs(dir: string, options: Record<string, unknown>): Input
   // The app folder an answer gives (the workspace package to read), once it is a valid one.
   const givenDir = layers.map((l) => (isPlainObject(l.values['app']) ? l.values['app']['dir'] : undefined)).findLast((d) => d !== undefined);
   const appDir = givenDir === undefined ? undefined : AppSpec.shape.dir.safeParse(givenDir).data;
-  const facts = sampleApp ? undefined : detectApp(projectReader(dir), { dir: appDir });
+  const facts = sampleApp ? undefined : detectApp(projectReader(dir, note), { dir: appDir });
   if (facts) layers.unshift(detectedLayer(facts, existingComposeFiles(dir)));
   else {
     const compose = existingComposeFiles(dir);
@@ -296,14 +309,19 @@ export interface Prepared {
 }
 
 /** Spec -> model -> files -> plan against what is on disk. */
-export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
-  const model = deriveModel(spec, {
+/** What the model is derived from besides the spec: the inputs' part of it. */
+export function modelContext(inputs: Inputs): Parameters<typeof deriveModel>[1] {
+  return {
     sampleApp: inputs.sampleApp,
     buildConfigFiles: inputs.buildConfigFiles,
     packageManagerPin: inputs.facts?.packageManagerPin?.value,
     workspaceManifests: inputs.facts?.workspaceManifests ?? [],
     yarnDirs: inputs.facts?.yarn?.dirs ?? [],
-  });
+  };
+}
+
+export function preparePlan(inputs: Inputs, spec: StackSpec): Prepared {
+  const model = deriveModel(spec, modelContext(inputs));
   const files = renderAppFiles(model);
   // Nothing is read or written through a symbolic link, nor over a folder: every path
   // this run could touch (files, secrets, and files generated before) is looked at first.
@@ -366,7 +384,7 @@ function missingCommand(inputs: Inputs, extra: readonly Layer[]): Problem[] {
   ];
 }
 
-export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
+export function resolveInputs(inputs: Inputs, extra: Layer[] = [], note?: NoteAccess): StackSpec {
   const contradictions = [...(inputs.contradictions ?? []), ...missingCommand(inputs, extra)];
   let spec: StackSpec;
   try {
@@ -383,7 +401,7 @@ export function resolveInputs(inputs: Inputs, extra: Layer[] = []): StackSpec {
   const layers = [...inputs.layers, ...extra];
   // The layer that set the field itself (not a sibling: --command does not set app.packageManager).
   const setBy = (path: readonly string[]): string | undefined => (layers.some((l) => getPath(l.values, path) !== undefined) ? sourceOf(layers, path) : undefined);
-  const problems = projectProblems({ spec, facts: inputs.facts, reader: projectReader(inputs.dir), sourceOf: setBy });
+  const problems = projectProblems({ spec, facts: inputs.facts, reader: projectReader(inputs.dir, note), sourceOf: setBy });
   const node = baseImageVerdict(spec.app.baseImage);
   if (node.provides === 'no') {
     const source = setBy(['app', 'baseImage']);

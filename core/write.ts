@@ -24,14 +24,14 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type Problem } from './errors.ts';
+import { TEMP_FILE_RE } from './observe.ts';
 import { processAlive } from './lock.ts';
 import type { Plan, PlanEntry } from './plan.ts';
 import { SECRET_FILE_MODE, SECRETS_DIR, SECRETS_DIR_MODE, type ModeFix } from './secrets.ts';
 
 let counter = 0;
 
-/** The names of our temporary files: `.<pid>.<n>.wpsn-tmp`. */
-export const TEMP_FILE_RE = /^\.(\d+)\.(\d+)\.wpsn-tmp$/;
+export { TEMP_FILE_RE };
 
 /**
  * TEST-ONLY: WPSN_TEST_WRITE_DELAY_MS=n makes every file write pause n ms in the middle of

@@ -13,7 +13,8 @@
 //
 // Without this step (tsc alone) dist/ works the same, only slower to start.
 // Usage: node scripts/bundle.ts [--dist DIR]
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,9 @@ const DIST = resolve(values.dist);
 const INLINE = new Set(['zod', 'yaml', 'ejs']);
 const BIN_ENTRY = '\0wpsn-docker-bin-entry';
 const BIN_SOURCE = join(ROOT, 'bin/wpsn-docker.ts');
+const FAST_RERUN_SOURCE = join(ROOT, 'bin/fast-rerun.ts');
+/** Stands for the build's id in the entry until the chunks it digests are written. */
+const BUILD_ID_PLACEHOLDER = 'wpsn-build-id-placeholder-0000000000000000';
 /** Marks an import of one of tsc's files in dist/ until the chunk it lands in is known. */
 const DIST_REF = 'wpsn-dist:';
 
@@ -154,9 +158,15 @@ const plugin: Plugin = {
     if (id !== BIN_ENTRY) return null;
     return [
       "import module from 'node:module';",
+      `import { build, fastRerun } from ${JSON.stringify(FAST_RERUN_SOURCE)};`,
+      // Replaced by the digest of the bundled code once it is written (see below).
+      `build.id = ${JSON.stringify(BUILD_ID_PLACEHOLDER)};`,
+      // A re-run that changes nothing is answered from the project's stamp (bin/fast-rerun.ts).
+      'if (!fastRerun(process.argv.slice(2))) {',
       // Compiled code of the CLI chunk is kept in the OS temp dir (Node's default location).
-      'module.enableCompileCache?.();',
-      `await import(${JSON.stringify(BIN_SOURCE)});`,
+      '  module.enableCompileCache?.();',
+      `  await import(${JSON.stringify(BIN_SOURCE)});`,
+      '}',
       '',
     ].join('\n');
   },
@@ -189,7 +199,16 @@ const bad = files.flatMap((chunk) => [
   ...(chunk.code.includes(DIST_REF) ? [`${chunk.fileName} -> an unrewritten ${DIST_REF} import`] : []),
 ]);
 if (bad.length) throw new Error(`imports that only work on this machine left in the bundle:\n${bad.join('\n')}`);
-chmodSync(join(DIST, 'bin/wpsn-docker.js'), 0o755);
+// The build's id, for the re-run stamp (bin/fast-rerun.ts): a digest of every chunk the
+// CLI runs and of the version it reports. Any change to the generator's code or templates
+// changes it, so a stamp never outlives the build that wrote it.
+const binFile = join(DIST, 'bin/wpsn-docker.js');
+const digest = createHash('sha256').update(String((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version));
+for (const chunk of files.filter((c) => c.fileName.startsWith('chunks/')).sort((a, b) => a.fileName.localeCompare(b.fileName))) digest.update(chunk.fileName).update(chunk.code);
+const entry = readFileSync(binFile, 'utf8');
+if (!entry.includes(BUILD_ID_PLACEHOLDER)) throw new Error(`the build id placeholder is missing from ${binFile}`);
+writeFileSync(binFile, entry.replace(BUILD_ID_PLACEHOLDER, digest.digest('hex').slice(0, 40)));
+chmodSync(binFile, 0o755);
 const size = files.reduce((n, c) => n + c.code.length, 0);
 process.stdout.write(
   `bundled ${files.length} files (${(size / 1024).toFixed(0)} KiB) into ${posix(relative(ROOT, DIST)) || '.'} in ${(performance.now() - started).toFixed(0)} ms:\n` +

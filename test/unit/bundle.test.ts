@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAMP_FILE } from '../../core/observe.ts';
 import { nextSteps } from '../../bin/commands/bundle.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
 import { MODULE_TEMPLATE_ROOTS } from '../../core/templates.ts';
@@ -54,6 +55,8 @@ function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
+      // The bin's re-run stamp (bin/rerun-stamp.ts): its own test is test/unit/rerun-stamp.test.ts.
+      if (name === STAMP_FILE) continue;
       const path = join(d, name);
       const rel = relative(dir, path).split(sep).join('/');
       const stat = statSync(path);

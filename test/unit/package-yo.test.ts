@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAMP_FILE } from '../../core/observe.ts';
 import { ANSWER_OPTIONS } from '../../core/options.ts';
 import { ensureBuilt, expectedRedisAcl, REPO_ROOT } from './helpers/cli.ts';
 
@@ -65,6 +66,8 @@ function tree(root: string): Record<string, Entry> {
   const out: Record<string, Entry> = {};
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
+      // The bin's re-run stamp (bin/rerun-stamp.ts): its own test is test/unit/rerun-stamp.test.ts.
+      if (name === STAMP_FILE) continue;
       const path = join(dir, name);
       const rel = relative(root, path).split(sep).join('/');
       const stat = statSync(path);

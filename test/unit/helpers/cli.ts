@@ -6,6 +6,7 @@ import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { inject } from 'vitest';
+import { STAMP_FILE } from '../../../core/observe.ts';
 import { DEFAULT_REDIS_APP_PERMISSIONS } from '../../../schema/stack.ts';
 import { BIN, buildDistLocked, REPO_ROOT } from './build.ts';
 
@@ -103,11 +104,19 @@ export interface TreeEntry {
   size?: number;
 }
 
-/** Relative path (with "/") -> type, mode and content hash, for every entry under `root`. */
-export function snapshotTree(root: string): Record<string, TreeEntry> {
+/** The re-run stamp (bin/rerun-stamp.ts): what one machine's last run saw, not a generated file. */
+export const RERUN_STAMP = STAMP_FILE;
+
+/**
+ * Relative path (with "/") -> type, mode and content hash, for every entry under `root`;
+ * the re-run stamp of a project folder only with `withStamp` (test/unit/rerun-stamp.test.ts
+ * proves what it holds and when it is written).
+ */
+export function snapshotTree(root: string, { withStamp = false } = {}): Record<string, TreeEntry> {
   const out: Record<string, TreeEntry> = {};
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
+      if (name === RERUN_STAMP && !withStamp) continue;
       const path = join(dir, name);
       const rel = relative(root, path).split(sep).join('/');
       const stat = lstatSync(path);
