@@ -68,11 +68,25 @@ export function runScaffoldProfile(bin: string, runs: number, warmup: number, me
     prepare: (cwd) => cpSync(template, join(cwd, 'demo'), { recursive: true }),
     check: (_cwd, result) => (/\b(create|update|merge|conflict)\b/.test(result.stdout) ? `changed something:\n${result.stdout}` : undefined),
   };
+  // The first run left a stamp (bin/rerun-stamp.ts): the re-run is answered from it. Checked
+  // once here (NODE_DEBUG says so), so the timed runs measure what users get by default.
+  const probeCwd = mkdtempSync(join(scratch, 'noop-probe-'));
+  noop.prepare!(probeCwd);
+  const probe = spawnSync(process.execPath, [bin, 'demo', '--yes'], { cwd: probeCwd, encoding: 'utf8', env: { ...process.env, ...ENV, NODE_DEBUG: 'wpsn-docker' } });
+  if (probe.status !== 0 || !/: answered from /.test(probe.stderr)) throw new Error(`the re-run was not answered from the project's stamp:\n${probe.stdout}${probe.stderr}`);
+  rmSync(probeCwd, { recursive: true, force: true });
+  // The same re-run without the stamp: the full run (plan against the disk), for comparison.
+  const full: Command = { ...noop, label: 'WPSN_FULL_RUN=1 wpsn-docker demo --yes (again, the full run)', env: { ...ENV, WPSN_FULL_RUN: '1' } };
   log(`part 8: ${noop.label} | ${node.label}: ${warmup} warm-up pair(s), ${runs} timed pairs, ${memoryRuns} memory pairs`);
   const raw = alternate(noop, node, runs, warmup, memoryRuns, scratch);
   const a = summary(raw.a);
   const b = summary(raw.b);
   const ratio = a.wallMs / b.wallMs;
+  log(`part 8: ${full.label} | ${node.label}`);
+  const rawFull = alternate(full, node, runs, warmup, memoryRuns, scratch);
+  const fa = summary(rawFull.a);
+  const fb = summary(rawFull.b);
+  const fullRatio = fa.wallMs / fb.wallMs;
 
   log('part 8: profiling 5 first runs (node --cpu-prof)');
   const profiles: Array<ReturnType<typeof phasesOf>> = [];
@@ -88,7 +102,8 @@ export function runScaffoldProfile(bin: string, runs: number, warmup: number, me
   const med = (name: string) => median(profiles.map((p) => p.phase[name] ?? 0));
   const total = median(profiles.map((p) => p.total));
   const rows: GoalRow[] = [
-    { part: '8', what: 're-run that changes nothing / `node -e 0` (wall)', goal: '<= 1.5x', value: `${ratio.toFixed(2)}x`, met: ratio <= 1.5 },
+    { part: '8', what: 're-run that changes nothing / `node -e 0` (wall), answered from the project\'s stamp', goal: '<= 1.5x', value: `${ratio.toFixed(2)}x`, met: ratio <= 1.5 },
+    { part: '8', what: 'the same re-run as a full run (`WPSN_FULL_RUN=1`) / `node -e 0` (wall)', goal: 'reported', value: `${fullRatio.toFixed(2)}x`, met: true },
   ];
   const markdown = [
     'A project as `wpsn-docker demo --yes` left it, run again with the same answers (fresh copy per run, made before the',
@@ -98,6 +113,12 @@ export function runScaffoldProfile(bin: string, runs: number, warmup: number, me
     '| A | B | A median | B median | A / B | A peak | B peak |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     `| \`${noop.label}\` | \`${node.label}\` | ${a.wallMs.toFixed(0)} ms | ${b.wallMs.toFixed(0)} ms | ${ratio.toFixed(2)}x | ${a.peakMiB.toFixed(1)} MiB | ${b.peakMiB.toFixed(1)} MiB |`,
+    `| \`${full.label}\` | \`${node.label}\` | ${fa.wallMs.toFixed(0)} ms | ${fb.wallMs.toFixed(0)} ms | ${fullRatio.toFixed(2)}x | ${fa.peakMiB.toFixed(1)} MiB | ${fb.peakMiB.toFixed(1)} MiB |`,
+    '',
+    'The first run leaves a stamp (`.wpsn-docker.stamp`, bin/rerun-stamp.ts): the build, the command line, the WPSN_*',
+    'variables, the uid, and what it saw of every path a run reads (kind, mode, owner, SHA-256). The re-run compares those',
+    '(bin/fast-rerun.ts) and, when all still hold, prints what the full run would without loading the generator; the first',
+    'row is checked to be answered that way before it is timed. The second row is the full run on the same copy.',
     '',
     `Where a first run's time goes: \`node --cpu-prof --cpu-prof-interval=200\` over ${profiles.length} runs of \`wpsn-docker demo --yes\``,
     '(compile cache warm), each sample counted under every phase on its stack; medians. The profiler slows the run down, so',
