@@ -14,20 +14,24 @@ export const STAMP_FILE = '.wpsn-docker.stamp';
 
 /**
  * The path as a run sees it: "missing", "dir <mode> <uid>", "file <mode> <uid> <size>
- * sha256:<hex>", "link <target> <whether it leads somewhere>", or "other <mode>" (a FIFO, a
- * socket, a device). Two equal strings mean nothing a run reads of that path has changed.
+ * <dev>:<ino> <ctime ns> sha256:<hex>", "link <target> <whether it leads somewhere>", or
+ * "other <mode>" (a FIFO, a socket, a device). Two equal strings mean nothing a run reads of
+ * that path has changed. A file's inode and change time (set by the kernel, never by a
+ * user) tie the record to this copy of the project: a stamp that came with a clone or a
+ * copy never holds, so only a run on this machine can vouch for these files.
  */
 export function see(path: string): string {
   let stat;
   try {
-    stat = lstatSync(path);
+    stat = lstatSync(path, { bigint: true });
   } catch {
     return 'missing';
   }
   if (stat.isSymbolicLink()) return `link ${readlinkSync(path)} ${existsSync(path) ? 'leads' : 'dangles'}`;
   if (stat.isDirectory()) return `dir ${stat.mode} ${stat.uid}`;
   if (!stat.isFile()) return `other ${stat.mode}`;
-  return `file ${stat.mode} ${stat.uid} ${stat.size} sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+  const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
+  return `file ${stat.mode} ${stat.uid} ${stat.size} ${stat.dev}:${stat.ino} ${stat.ctimeNs} sha256:${digest}`;
 }
 
 /** A folder's names, sorted, as a run that lists it sees them (the stamp file left out); "" when it cannot be listed. */

@@ -10,6 +10,8 @@
 //   changed by one byte, removed, or (some) given another mode; new lockfiles, Compose files,
 //   .npmrc, a temporary file of an interrupted run. The run with its stamp and the full run,
 //   each on its own copy, exit the same, print the same and leave the same files;
+// - a stamp that came with a copy or a clone never holds (inodes and change times differ):
+//   only a run on this machine vouches for its files;
 // - another command line, another WPSN_* variable, another build, another folder name, or
 //   --dry-run / --force are never answered from the stamp.
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,18 @@ function copyOf(parent: string): string {
 }
 
 /**
+ * A copy whose stamp holds: the stamp that came with the copy does not (other inodes and
+ * change times), so a first run there, which changes nothing, writes the copy's own.
+ */
+function stampedCopy(parent: string, args: readonly string[] = []): string {
+  const other = copyOf(parent);
+  const first = runCli(other, ['app', '--yes', ...args], { env: DEBUG });
+  expect(first.code, first.describe).toBe(0);
+  expect(answered(first), first.describe).toBe(false);
+  return other;
+}
+
+/**
  * The project's files without the stamp (which only the run with stamps writes). A removed
  * password is made anew, at random, by both runs: then secrets/ compares by names and modes.
  */
@@ -81,6 +95,17 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
     // The stamp is kept out of git and out of the build context.
     expect(readFileSync(join(parent, 'app', '.gitignore'), 'utf8')).toContain(`\n${STAMP}\n`);
     expect(readFileSync(join(parent, 'app', '.dockerignore'), 'utf8')).toContain(`\n${STAMP}\n`);
+  });
+
+  it('a stamp that came with a copy (or a clone) never holds; the first run there vouches for its own copy', () => {
+    const parent = scaffold([]);
+    const copy = copyOf(parent);
+    const first = runCli(copy, ['app', '--yes'], { env: DEBUG });
+    expect(first.stderr).toMatch(/WPSN-DOCKER \d+: \S+ no longer holds: the full run/);
+    expect(first.stdout).toBe('up to date: nothing changed\n');
+    const again = runCli(copy, ['app', '--yes'], { env: DEBUG });
+    expect(answered(again), again.describe).toBe(true);
+    expect(again.stdout).toBe(first.stdout);
   });
 
   const SETS: Array<[string, string[], Record<string, string>?]> = [
@@ -146,7 +171,6 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
 
     it.each([
       ['the sample app', [] as string[], {}],
-      ['a user app', [] as string[], OWN_APP],
       ['a user app with a database', ['--database', 'postgres'], OWN_APP],
     ])('%s', (_name, args, files) => {
       const parent = scaffold(args, files);
@@ -155,7 +179,7 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
       const answeredChanged: string[] = [];
       const answeredAdded: string[] = [];
       for (const [what, change] of changes) {
-        const withStamp = copyOf(parent);
+        const withStamp = stampedCopy(parent, args);
         const without = copyOf(parent);
         change(join(withStamp, 'app'));
         change(join(without, 'app'));
@@ -187,17 +211,17 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
     };
 
     it('another command line, even one that means the same', () => {
-      notAnswered(copyOf(parent), ['app', '--yes', '--host-port', '8081']);
-      notAnswered(copyOf(parent), ['app', '-y']);
-      notAnswered(copyOf(parent), ['app/', '--yes']);
+      notAnswered(stampedCopy(parent), ['app', '--yes', '--host-port', '8081']);
+      notAnswered(stampedCopy(parent), ['app', '-y']);
+      notAnswered(stampedCopy(parent), ['app/', '--yes']);
     });
 
     it('another WPSN_* variable', () => {
-      notAnswered(copyOf(parent), ['app', '--yes'], { WPSN_NO_IMAGE_INSPECT: '1' });
+      notAnswered(stampedCopy(parent), ['app', '--yes'], { WPSN_NO_IMAGE_INSPECT: '1' });
     });
 
     it('another build (the stamp names the build that wrote it)', () => {
-      const copy = copyOf(parent);
+      const copy = stampedCopy(parent);
       const path = join(copy, 'app', STAMP);
       const stamp = JSON.parse(readFileSync(path, 'utf8')) as { build: string };
       writeFileSync(path, JSON.stringify({ ...stamp, build: `${stamp.build.slice(0, -1)}0` }));
@@ -215,7 +239,7 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
     });
 
     it('--dry-run and --force take the full run; --force removes the stamp', () => {
-      const copy = copyOf(parent);
+      const copy = stampedCopy(parent);
       const dry = notAnswered(copy, ['app', '--yes', '--dry-run']);
       expect(dry.code).toBe(0);
       const forced = notAnswered(copy, ['app', '--yes', '--force']);
@@ -224,7 +248,7 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
     });
 
     it('WPSN_FULL_RUN=1 neither reads nor writes a stamp', () => {
-      const copy = copyOf(parent);
+      const copy = stampedCopy(parent);
       const before = readFileSync(join(copy, 'app', STAMP), 'utf8');
       notAnswered(copy, ['app', '--yes'], FULL);
       expect(readFileSync(join(copy, 'app', STAMP), 'utf8')).toBe(before);
