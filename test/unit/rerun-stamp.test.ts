@@ -224,7 +224,8 @@ describe('a re-run that changes nothing is answered from the stamp', () => {
       const copy = stampedCopy(parent);
       const path = join(copy, 'app', STAMP);
       const stamp = JSON.parse(readFileSync(path, 'utf8')) as { build: string };
-      writeFileSync(path, JSON.stringify({ ...stamp, build: `${stamp.build.slice(0, -1)}0` }));
+      const other = `${stamp.build.slice(0, -1)}${stamp.build.endsWith('0') ? '1' : '0'}`;
+      writeFileSync(path, JSON.stringify({ ...stamp, build: other }));
       notAnswered(copy, ['app', '--yes']);
     });
 
