@@ -109,7 +109,7 @@ export function runScaffoldProfile(bin: string, runs: number, warmup: number, me
     `| \`${full.label}\` | \`${node.label}\` | ${fa.wallMs.toFixed(0)} ms | ${fb.wallMs.toFixed(0)} ms | ${fullRatio.toFixed(2)}x | ${fa.peakMiB.toFixed(1)} MiB | ${fb.peakMiB.toFixed(1)} MiB |`,
     '',
     'The first run leaves a stamp (`.wpsn-docker.stamp`, bin/rerun-stamp.ts): the build, the command line, the WPSN_*',
-    'variables, the uid, and what it saw of every path a run reads (kind, mode, owner, inode, change time, SHA-256). The re-run compares those',
+    'variables, the uid, and what it saw of every path a run reads (kind, mode, owner, inode, change time, CRC-32). The re-run compares those',
     '(bin/fast-rerun.ts) and, when all still hold, prints what the full run would without loading the generator; the first',
     'row is checked to be answered that way before it is timed. The second row is the full run on the same copy.',
     '',

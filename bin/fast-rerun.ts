@@ -8,7 +8,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { debuglog } from 'node:util';
-import { holdsTemps, listing, runEnvironment, see, STAMP_FILE } from '../core/observe.ts';
+import { holdsTemps, listing, runEnvironment, STAMP_FILE, stillSees } from '../core/observe.ts';
 import { writeTo } from './write-out.ts';
 
 export interface RerunStamp {
@@ -77,7 +77,7 @@ export function stampHolds(stamp: RerunStamp, argv: readonly string[], buildId: 
   } catch {
     return false;
   }
-  for (const [path, seen] of Object.entries(stamp.seen)) if (see(at(path)) !== seen) return false;
+  for (const [path, seen] of Object.entries(stamp.seen)) if (!stillSees(at(path), seen)) return false;
   for (const [path, names] of Object.entries(stamp.listed)) if (listing(at(path)) !== names) return false;
   return !stamp.clean.some((path) => holdsTemps(at(path)));
 }

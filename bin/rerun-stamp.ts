@@ -5,14 +5,13 @@
 // detection (every path it looks at is recorded), which must give the same answers; then
 // every path the plan covers, and the folders on the way. Anything else (a merged edit, a
 // file kept, --force, --dry-run, a base image asked of the engine) removes the stamp.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import { engineConsulted } from '../core/base-image.ts';
 import { appNotices } from '../core/detect/notices.ts';
 import { BUILD_CONFIG_FILES } from '../core/model.ts';
-import { holdsTemps, listing, runEnvironment, see, STAMP_FILE } from '../core/observe.ts';
-import { sha256 } from '../core/hash.ts';
+import { bytesCheck, holdsTemps, listing, runEnvironment, see, STAMP_FILE } from '../core/observe.ts';
 import { modelContext, physicalPath, readInputs, resolveInputs, type Carried, type Inputs, type NoteAccess } from '../core/project.ts';
 import { YO_RC } from '../core/state.ts';
 import { writeAtomic } from '../core/write.ts';
@@ -33,17 +32,27 @@ function foldersOn(path: string): string[] {
 /** What the model is derived from, besides the spec (core/project.ts preparePlan). */
 const modelInputs = (inputs: Inputs): string => JSON.stringify(modelContext(inputs));
 
+/** Whether the file holds exactly `content`, byte for byte (false when it cannot be read). */
+function holdsExactly(path: string, content: string): boolean {
+  try {
+    return readFileSync(path).equals(Buffer.from(content));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Whether the disk holds exactly what the plan generated, by the paths as `seen`: every
- * file as rendered (its digest), every secret there, every removal done; and no edit kept,
- * merged or in conflict (a re-run would report those again).
+ * Whether the disk holds exactly what the plan generated, by the paths as `seen` and their
+ * bytes now: every file as rendered, every secret there, every removal done; and no edit
+ * kept, merged or in conflict (a re-run would report those again).
  */
-function asGenerated(done: Carried, seen: Readonly<Record<string, string>>): boolean {
+function asGenerated(dir: string, done: Carried, seen: Readonly<Record<string, string>>): boolean {
   return done.prepared.plan.entries.every((entry) => {
     const now = seen[entry.path] ?? 'missing';
     if (entry.kind === 'secret') return now.startsWith('file ');
     if (entry.kind === 'removed') return entry.action === 'remove' && now === 'missing';
-    return ['create', 'update', 'unchanged'].includes(entry.action) && now.startsWith('file ') && now.endsWith(` ${sha256(entry.content ?? '')}`);
+    const content = entry.content ?? '';
+    return ['create', 'update', 'unchanged'].includes(entry.action) && now.startsWith('file ') && now.endsWith(` ${bytesCheck(content)}`) && holdsExactly(join(dir, entry.path), content);
   });
 }
 
@@ -106,7 +115,7 @@ export function stampFor(dir: string, argv: readonly string[], values: Record<st
   const at = (path: string): string => join(dir, path);
   const seen: Record<string, string> = {};
   for (const path of [...seenPaths].sort()) seen[path] = see(at(path));
-  if (!still && !asGenerated(done, seen)) return 'the disk does not hold exactly what the run generated';
+  if (!still && !asGenerated(dir, done, seen)) return 'the disk does not hold exactly what the run generated';
   const answers = values['answers'];
   if (typeof answers === 'string' && answers !== '') seen[resolve(answers)] = see(resolve(answers));
   const listed: Record<string, string> = {};
