@@ -46,15 +46,16 @@ function head(path: string): { head: string; file: boolean } {
  * copy never holds, so only a run on this machine can vouch for these files.
  */
 export function see(path: string): string {
-  const seen = head(path);
-  return seen.file ? `${seen.head} ${bytesCheck(readFileSync(path))}` : seen.head;
+  return whole(path, head(path));
 }
+
+/** The record of `seen` with a regular file's bytes check added. */
+const whole = (path: string, seen: { head: string; file: boolean }): string => (seen.file ? `${seen.head} ${bytesCheck(readFileSync(path))}` : seen.head);
 
 /** Whether `see(path)` would give `record` now; a file's bytes are read only when everything else about it still matches. */
 export function stillSees(path: string, record: string): boolean {
   const seen = head(path);
-  if (!seen.file) return seen.head === record;
-  return record.startsWith(`${seen.head} `) && `${seen.head} ${bytesCheck(readFileSync(path))}` === record;
+  return (!seen.file || record.startsWith(`${seen.head} `)) && whole(path, seen) === record;
 }
 
 /** A folder's names, sorted, as a run that lists it sees them (the stamp file left out); "" when it cannot be listed. */
