@@ -31,7 +31,7 @@ import { DEFAULT_DATABASE_IMAGES } from '../../services/index.ts';
 import { DEFAULT_NODE_IMAGE, DEFAULT_REDIS_IMAGE } from '../../schema/defaults.ts';
 import { buildDistLocked } from '../unit/helpers/build.ts';
 import { expectNoPasswordShown } from './helpers/catalog.ts';
-import { corpusNpmEnv, fetchPage, generateInto, limiter, makeApps, sweepProjects, type Detected, type MadeApp } from './helpers/corpus.ts';
+import { corpusNpmEnv, fetchPage, generateAgain, generateInto, limiter, makeApps, sweepProjects, type Detected, type Generated, type MadeApp } from './helpers/corpus.ts';
 import { docker, projectContainers } from './helpers/docker.ts';
 import { banner, describeWithoutEngine, imageAvailable, liveGate } from './helpers/engine.ts';
 import { describeRun, run, until } from './helpers/run.ts';
@@ -135,6 +135,32 @@ async function addConnectedRoute(dir: string): Promise<void> {
   const appJs = read(dir, 'app.js');
   if (!appJs.includes(anchor)) throw new Error(`express-generator's app.js no longer has ${anchor}`);
   writeFileSync(join(dir, 'app.js'), appJs.replace(anchor, `${anchor}\napp.use('/connected', require('./routes/connected'));`));
+}
+
+/** NODE_DEBUG=wpsn-docker's line when a run is answered from the project's re-run stamp. */
+const ANSWERED = /^WPSN-DOCKER \d+: answered from .*\.wpsn-docker\.stamp\n/m;
+
+/**
+ * The same command again on the app as the first run left it, as a user re-runs it: answered
+ * from the re-run stamp (bin/fast-rerun.ts), printing exactly what the full run prints; and
+ * once package.json is written again (the same bytes, a new change time), a full run.
+ */
+async function rerunChecks(g: Generated, x: Expect): Promise<string> {
+  const again = await generateAgain(g, { NODE_DEBUG: 'wpsn-docker' });
+  x(again.code, describeRun(again)).toBe(0);
+  x(again.stderr, `the re-run is answered from the stamp:\n${describeRun(again)}`).toMatch(ANSWERED);
+  const full = await generateAgain(g, { WPSN_FULL_RUN: '1' });
+  x(full.code, describeRun(full)).toBe(0);
+  x(full.stdout, 'the full re-run changes nothing').toMatch(/^up to date: nothing changed$/m);
+  x({ stdout: again.stdout, stderr: again.stderr.replace(ANSWERED, '') }, 'the answered re-run prints what the full run prints').toEqual({ stdout: full.stdout, stderr: full.stderr });
+  const manifest = join(g.stack!.dir, 'package.json');
+  writeFileSync(manifest, readFileSync(manifest));
+  const touched = await generateAgain(g, { NODE_DEBUG: 'wpsn-docker' });
+  x(touched.code, describeRun(touched)).toBe(0);
+  x(touched.stderr, 'package.json written again: the stamp no longer holds').toMatch(/\.wpsn-docker\.stamp no longer holds: the full run/);
+  x(touched.stderr).not.toMatch(ANSWERED);
+  x(touched.stdout, 'and the full run still changes nothing').toBe(full.stdout);
+  return `re-run answered from the stamp in ${sec(again.ms)} (as a full run ${sec(full.ms)})`;
 }
 
 async function connectedChecks(stack: Stack, x: Expect): Promise<string> {
@@ -401,6 +427,7 @@ if (!gate.ready) {
           noteDetected(app.name, g.detected);
           x(g.ran.code, describeRun(g.ran)).toBe(0);
           x(g.detected, `the "your app, as detected" block on stderr:\n${g.ran.stderr}`).toBeDefined();
+          const rerun = await rerunChecks(g, x);
           const stack = g.stack!;
           live.add(stack);
           await slot(async () => {
@@ -430,7 +457,7 @@ if (!gate.ready) {
                 const marker = app.page(join(dir, app.appDir ?? '.'), page, x);
                 const after = app.after ? await app.after(stack, x) : '';
                 const watched = app.watch ? await app.watch(dir, stack, x) : '';
-                const extra = [after, watched].filter(Boolean).join('; ');
+                const extra = [rerun, after, watched].filter(Boolean).join('; ');
                 row(app.name).outcome = `healthy, GET / ${page.status}`;
                 figure(
                   `[corpus ${app.name}] docker compose build ${sec(build.ms)} (${BUILD_SLOTS} at a time), image ${(image.Size / 1e6).toFixed(0)} MB, ` +

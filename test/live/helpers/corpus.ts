@@ -154,6 +154,8 @@ export interface Generated {
   detected: Detected | undefined;
   /** Set when the generator exited 0. */
   stack: Stack | undefined;
+  /** The bin's command line, to run the same command again. */
+  args: string[];
 }
 
 /**
@@ -164,16 +166,22 @@ export interface Generated {
 export async function generateInto(dir: string, project: string, extra: readonly string[] = []): Promise<Generated> {
   const hostPort = await freePort();
   const env = composeEnv();
-  const ran = await run(process.execPath, [BIN, dir, '--yes', '--project-name', project, '--host-port', String(hostPort), ...extra], { env, timeoutMs: 120_000 });
+  const args = [BIN, dir, '--yes', '--project-name', project, '--host-port', String(hostPort), ...extra];
+  const ran = await run(process.execPath, args, { env, timeoutMs: 120_000 });
   const detected = parseDetected(ran.stderr);
-  if (ran.code !== 0) return { ran, detected, stack: undefined };
+  if (ran.code !== 0) return { ran, detected, stack: undefined, args };
   const passwords = new Map<string, string>();
   for (const file of readdirSync(join(dir, 'secrets'))) {
     if (file.endsWith('.acl')) continue;
     passwords.set(file, readFileSync(join(dir, 'secrets', file), 'utf8').trim());
   }
   if (passwords.size === 0) throw new Error(`no passwords were generated in ${dir}/secrets:\n${describeRun(ran)}`);
-  return { ran, detected, stack: { dir, project, hostPort, baseUrl: `http://127.0.0.1:${hostPort}`, env, passwords } };
+  return { ran, detected, stack: { dir, project, hostPort, baseUrl: `http://127.0.0.1:${hostPort}`, env, passwords }, args };
+}
+
+/** The same command again, in place, as a user re-runs it, with `env` added (NODE_DEBUG, WPSN_FULL_RUN). */
+export function generateAgain(g: Generated, env: Record<string, string> = {}): Promise<Ran> {
+  return run(process.execPath, g.args, { env: { ...composeEnv(), ...env }, timeoutMs: 120_000 });
 }
 
 /** GET without following redirects: the app's own answer. */
