@@ -2,7 +2,7 @@
 // HTTP response that shows it, three ways, in turn (A B C A B C ...), on one generated
 // project with warm images:
 //   A. `docker compose -f docker-compose.yml -f compose.watch.yaml watch` (the generated
-//      development override: sync + Node's watch mode);
+//      development override: sync + the watch restarter);
 //   B. `docker compose watch` on the stack's own file (rebuild on every change, as before);
 //   C. no watch: `docker compose up -d --build` after the edit (the naive loop).
 // Then the override's rules, checked once: a lockfile edit rebuilds the image, an edit to a
@@ -93,7 +93,7 @@ export async function runWatch(scratch: string, rounds: number): Promise<WatchRe
   log('part 6: building the app image once (warm images from here on)');
   docker(['compose', 'build'], dir);
   const modes = [
-    { key: 'sync', label: `\`docker compose -f docker-compose.yml -f ${WATCH_FILE} watch\` (sync + Node's watch mode)` },
+    { key: 'sync', label: `\`docker compose -f docker-compose.yml -f ${WATCH_FILE} watch\` (sync + the watch restarter)` },
     { key: 'rebuild', label: '`docker compose watch` on the stack\'s own file (rebuild per change, before this override)' },
     { key: 'naive', label: 'no watch: `docker compose up -d --build --wait` after the edit' },
   ] as const;
@@ -190,7 +190,8 @@ export async function runWatch(scratch: string, rounds: number): Promise<WatchRe
     ...modes.map((m) => `| ${m.label} | ${med(m.key).toFixed(2)} s | ${(med(m.key) / sync).toFixed(1)}x | ${times[m.key]!.map((t) => t.toFixed(2)).join(', ')} |`),
     '',
     'Where the override\'s time goes: Compose batches file events for 0.5 s before it syncs (its quiet period, fixed in',
-    'Compose), copies the changed file into the container, Node\'s watch mode sees it and restarts the app process, which',
+    'Compose), copies the changed file into the container, the watch restarter (core/render/watch-restarter.ts) sees it and',
+    'restarts the app process at once (Node\'s own watch mode would wait a fixed 200 ms first), and the app',
     'loads its modules again (compile cache in /tmp) and reconnects to Redis before it answers.',
     '',
     '| rule checked with the override | result | detail |',

@@ -14,7 +14,7 @@
 // about the app). The apps the generator cannot or should not run are checked for how it says
 // so. Two apps also run the develop loop: `docker compose watch` with the generated
 // compose.watch.yaml, one edit to their source, and the first response that shows it
-// (express-generator: synced, Node's watch mode restarts it; fastify-cli TypeScript: rebuilt,
+// (express-generator: synced, the watch restarter restarts it; fastify-cli TypeScript: rebuilt,
 // as its build step needs). Per app, the detected values, build time and image size are printed as "figure:" lines,
 // and a table at the end.
 //
@@ -187,7 +187,7 @@ async function connectedChecks(stack: Stack, x: Expect): Promise<string> {
 /**
  * The develop loop on the app: `docker compose watch` with the generated compose.watch.yaml,
  * one edit to the app's own source, the first response that shows it. An app Node runs
- * directly is synced and restarted by Node's watch mode inside the same container; an app
+ * directly is synced and restarted by the watch restarter inside the same container; an app
  * with a build step (TypeScript) is rebuilt, so the container is replaced. Afterwards `up`
  * without the override brings the read-only container back.
  */
@@ -195,7 +195,7 @@ const watchEdit =
   (mode: 'node-watch' | 'rebuild', file: string, path: string, from: RegExp, to: (marker: string) => string, shows: (body: string, marker: string) => boolean) =>
   async (dir: string, stack: Stack, x: Expect): Promise<string> => {
     const override = read(stack.dir, 'compose.watch.yaml');
-    if (mode === 'node-watch') x(override, 'Node runs the app: synced, its watch mode restarts it').toContain('--watch-path=/app');
+    if (mode === 'node-watch') x(override, 'Node runs the app: synced, the watch restarter restarts it').toMatch(/- "--eval"\n\s+- \|\n\s+\/\/ Starts the app and starts it again/);
     else {
       x(override, 'a build step: rebuilt').toMatch(/action: "rebuild"\n\s+path: "\."/);
       x(override).not.toMatch(/action: "sync/);

@@ -1,5 +1,5 @@
 // compose.watch.yaml, the development override for `docker compose watch`: its shape for
-// each way an app runs (sync + Node's watch mode, sync + restart, rebuild), that it only
+// each way an app runs (sync + the watch restarter, sync + restart, rebuild), that it only
 // loosens what watch needs while the stack's own file stays as it was, and that Compose
 // and the Compose Specification's JSON Schema read it as meant (its rules replace the
 // stack file's, they are not appended). How fast an edit is served is bench/watch.ts's job.
@@ -12,6 +12,7 @@ import { parse as parseYaml, type Tags } from 'yaml';
 import { deriveModel } from '../../core/model.ts';
 import { renderAppFiles } from '../../core/render/files.ts';
 import { WATCH_FILE, watchMode } from '../../core/render/watch.ts';
+import { restarterSource } from '../../core/render/watch-restarter.ts';
 import { resolveSpec } from '../../core/spec.ts';
 import { cleanEnv, ensureBuilt, makeTempDir, removeTempDirs, runCli } from './helpers/cli.ts';
 
@@ -35,14 +36,16 @@ function render(values: Record<string, unknown>, sampleApp = true) {
 }
 
 describe(WATCH_FILE, () => {
-  it('the sample app: synced into /app, restarted by Node\'s watch mode; manifests rebuild', () => {
+  it('the sample app: synced into /app, restarted by the watch restarter; manifests rebuild', () => {
     const r = render({});
     expect(watchMode(r.model.app)).toBe('node-watch');
     const app = r.override.services.app as Obj;
     expect(Object.keys(r.override.services)).toEqual(['app']);
     // Compose's JSON leaves out a false read_only.
     expect(app.read_only ?? false).toBe(false);
-    expect(app.command).toEqual(['node', '--watch-path=/app', '--watch-preserve-output', 'server.js']);
+    expect(app.command).toEqual(['node', '--input-type=module', '--eval', restarterSource({ root: '/app', ignore: [] }), '--', 'server.js']);
+    // The restarter's source reads as a block, line by line, not as one quoted line.
+    expect(r.text).toMatch(/^ {6}- \|\n {8}\/\/ Starts the app/m);
     expect(app.environment).toEqual({ NODE_COMPILE_CACHE: '/tmp/node-compile-cache' });
     const [sync, ...rebuilds] = app.develop.watch as Obj[];
     expect(sync).toEqual({
@@ -65,6 +68,14 @@ describe(WATCH_FILE, () => {
     expect((app.develop.watch as Obj[]).every((w) => w.action === 'rebuild')).toBe(true);
     // Never in the image, never synced.
     expect(r.dockerignore.split('\n')).toContain(WATCH_FILE);
+  });
+
+  it('the app\'s own Node options stay its own (after --), its writable folders do not restart it, "$" stays literal', () => {
+    const r = render({ app: { command: ['node', '--enable-source-maps', 'server.js', '--tag=$HOME'], writableDirs: ['uploads', 'var/cache'] } }, false);
+    const command = r.override.services.app.command as string[];
+    expect(command.slice(0, 3)).toEqual(['node', '--input-type=module', '--eval']);
+    expect(command.slice(4)).toEqual(['--', '--enable-source-maps', 'server.js', '--tag=$$HOME']);
+    expect(command[3]).toBe(restarterSource({ root: '/app', ignore: ['uploads', 'var/cache'] }));
   });
 
   it('pnpm: the lockfile and workspace manifests are the rebuild rules', () => {
@@ -124,7 +135,7 @@ describe(`${WATCH_FILE} with docker compose`, () => {
     const app = (JSON.parse(both.stdout) as Obj).services.app as Obj;
     // Compose's JSON leaves out a false read_only.
     expect(app.read_only ?? false).toBe(false);
-    expect(app.command).toEqual(['node', '--watch-path=/app', '--watch-preserve-output', 'server.js']);
+    expect(app.command).toEqual(['node', '--input-type=module', '--eval', restarterSource({ root: '/app', ignore: [] }), '--', 'server.js']);
     expect((app.develop.watch as Obj[]).map((w) => w.action)).toEqual(['sync', 'rebuild', 'rebuild']);
     // Everything else as in the stack's file: user, dropped capabilities, health dependency.
     expect(app.cap_drop).toEqual(['ALL']);
