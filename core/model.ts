@@ -21,9 +21,22 @@ import type { InstallModel, ModelContext, StackModel } from './types.ts';
 export const LIVENESS_PATH = '/livez';
 
 /** Node's fetch of the sample app's liveness path: exit 0 on a 2xx answer. */
-function livenessFetch(port: number): string {
-  const url = JSON.stringify(`http://127.0.0.1:${port}${LIVENESS_PATH}`).replaceAll('"', "'");
-  return `fetch(${url}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+/**
+ * A health probe for `node -e`: GET the URL with node:http (not fetch, whose HTTP client
+ * costs each probe process about 40 ms more to load), no redirect followed, healthy when
+ * `ok` (an expression of the status code `r.statusCode`) holds; a refused connection or
+ * 2.5 s without an answer is unhealthy. While a container starts, the probe runs every
+ * 0.1 s after the last one ends, so its own time decides how soon the app is seen healthy.
+ */
+function httpProbe(url: string, ok: string): string {
+  const quoted = JSON.stringify(url).replaceAll('"', "'");
+  return `require('node:http').get(${quoted}, { timeout: 2500 }, (r) => process.exit(${ok} ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))`;
+}
+
+const ANSWERS_2XX = 'r.statusCode >= 200 && r.statusCode < 300';
+
+function livenessProbe(port: number): string {
+  return httpProbe(`http://127.0.0.1:${port}${LIVENESS_PATH}`, ANSWERS_2XX);
 }
 
 export const SECRET_ENV_PATH = '/opt/wpsn/secret-env.mjs';
@@ -192,11 +205,10 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
   // The user's own variables last (they are the user's choice); "$" stays literal in Compose.
   for (const name of Object.keys(app.environment).sort()) appEnv[name] = app.environment[name]!;
   const healthProbeUrl = `http://127.0.0.1:${app.port}${app.healthPath}`;
-  const quoted = JSON.stringify(healthProbeUrl).replaceAll('"', "'");
-  // Exec form with Node's own fetch or net: the image needs no curl or wget.
+  // Exec form with Node's own http or net: the image needs no curl or wget.
   const healthcheck: Record<typeof app.healthCheck, string> = {
-    http: `fetch(${quoted}, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-    status: `fetch(${quoted}, { redirect: 'manual', signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))`,
+    http: httpProbe(healthProbeUrl, ANSWERS_2XX),
+    status: httpProbe(healthProbeUrl, 'r.statusCode < 500'),
     tcp: `require('node:net').connect(${app.port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
   };
   const workdir = app.dir === '.' ? '/app' : `/app/${app.dir}`;
@@ -225,7 +237,7 @@ export function deriveModel(spec: StackSpec, context: ModelContext): StackModel 
       healthCheck: app.healthCheck,
       healthProbeUrl,
       healthcheck: ['node', '-e', healthcheck[app.healthCheck]],
-      livenesscheck: ['node', '-e', context.sampleApp ? livenessFetch(app.port) : healthcheck.tcp],
+      livenesscheck: ['node', '-e', context.sampleApp ? livenessProbe(app.port) : healthcheck.tcp],
       dir: app.dir,
       workdir,
       tmpfs: ['/tmp', ...app.writableDirs.map((d) => `/app/${d}`)],

@@ -326,7 +326,7 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       check: (dir) => {
         const text = dockerfile(dir);
         expect(text).toContain("require('node:net').connect(3000, '127.0.0.1')");
-        expect(text).not.toContain('fetch(');
+        expect(text).not.toContain("require('node:http')");
         expect(answers(dir).app.healthCheck).toBe('tcp');
       },
     },
@@ -334,8 +334,8 @@ const OPTION_CASES: Record<string, OptionCase[]> = {
       args: ['--health-check', 'status', '--health-path', '/'],
       check: (dir) => {
         const text = dockerfile(dir);
-        expect(text).toContain("redirect: 'manual'");
-        expect(text).toContain('r.status < 500');
+        expect(text).toContain("require('node:http').get('http://127.0.0.1:3000/'");
+        expect(text).toContain('r.statusCode < 500');
         expect(compose(dir).services.app.environment.HEALTH_PATH).toBe('/');
       },
     },

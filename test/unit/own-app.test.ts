@@ -79,9 +79,9 @@ describe('an existing app: run as its start script says, built as its build scri
   });
 
   it('an app without a known health endpoint is healthy while GET / answers below 500', () => {
-    const healthcheck = lines(dockerfile(dir)).find((l) => l.trim().startsWith('CMD ["node","-e","fetch('))!;
-    expect(healthcheck).toContain("fetch('http://127.0.0.1:3000/', { redirect: 'manual'");
-    expect(healthcheck).toContain('r.status < 500');
+    const healthcheck = lines(dockerfile(dir)).find((l) => l.trim().startsWith('CMD ["node","-e","require(\'node:http\')'))!;
+    expect(healthcheck).toContain("get('http://127.0.0.1:3000/', { timeout: 2500 }");
+    expect(healthcheck).toContain('r.statusCode < 500');
     const app = (parseYaml(read(dir, 'docker-compose.yml')) as Obj).services.app;
     expect(app.environment.HEALTH_PATH).toBe('/');
     expect(app.environment.HOST).toBe('0.0.0.0');
