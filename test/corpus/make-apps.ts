@@ -329,16 +329,20 @@ const APPS: AppSpec[] = [
     generator: {
       package: 'express-generator + pnpm',
       version: `${V.expressGenerator} / pnpm ${V.pnpm}`,
-      command: `npx --yes express-generator@${V.expressGenerator} --no-view pnpm-ws-express/apps/web; cd pnpm-ws-express; pnpm init; printf 'packages:\\n  - apps/*\\n' > pnpm-workspace.yaml; pnpm install`,
+      command: `npx --yes express-generator@${V.expressGenerator} --no-view pnpm-ws-express/apps/web; cd pnpm-ws-express; pnpm init; printf 'packages:\\n  - apps/*\\n' > pnpm-workspace.yaml; pnpm install --config.pm-on-fail=ignore`,
     },
     // express-generator runs first and from outside: once `pnpm init` (pnpm 12) has written
     // devEngines.packageManager = pnpm into the root package.json, npm/npx refuse to run there
-    // (EBADDEVENGINES).
+    // (EBADDEVENGINES). `pnpm init` names the newest pnpm there (onFail: download), and
+    // `pnpm install` would then download that pnpm with a binary for every platform, which
+    // fails whenever one of them is missing from the registry (ERR_PNPM_BAD_CONFIG_DEP,
+    // seen on 2026-12-06 for @pnpm/exe.netbsd-x64 and a just-published 12.25.1): the pinned
+    // pnpm installs instead, as the generated Dockerfile does (--config.pm-on-fail=ignore).
     make: (n) => [
       { argv: ['npx', '--yes', `express-generator@${V.expressGenerator}`, '--no-view', `${n}/apps/web`], cwd: 'out' },
       { argv: ['pnpm', 'init'], cwd: 'app' },
       { write: 'pnpm-workspace.yaml', content: 'packages:\n  - apps/*\n' },
-      { argv: ['pnpm', 'install'], cwd: 'app' },
+      { argv: ['pnpm', 'install', '--config.pm-on-fail=ignore'], cwd: 'app' },
     ],
     appDir: 'apps/web',
     runs: [{ label: 'direct', argv: ['node', './bin/www'], cwd: 'apps/web' }],
