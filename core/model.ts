@@ -20,7 +20,6 @@ import type { InstallModel, ModelContext, StackModel } from './types.ts';
 /** The sample app's liveness path (templates/app/sample/server.js.ejs answers it without asking Redis). */
 export const LIVENESS_PATH = '/livez';
 
-/** Node's fetch of the sample app's liveness path: exit 0 on a 2xx answer. */
 /**
  * A health probe for `node -e`: GET the URL with node:http (not fetch, whose HTTP client
  * costs each probe process about 40 ms more to load), no redirect followed, healthy when
@@ -35,6 +34,7 @@ function httpProbe(url: string, ok: string): string {
 
 const ANSWERS_2XX = 'r.statusCode >= 200 && r.statusCode < 300';
 
+/** The sample app's liveness probe: its liveness path answers 2xx. */
 function livenessProbe(port: number): string {
   return httpProbe(`http://127.0.0.1:${port}${LIVENESS_PATH}`, ANSWERS_2XX);
 }
