@@ -1,11 +1,11 @@
 // The watch restarter (core/render/watch-restarter.ts), run for real with this Node on a
 // folder of its own standing in for /app: it starts the app, starts it again once per
 // change (a burst of writes is one restart), leaves the app's own writes and node_modules
-// alone, waits for a crashed app's next change, and passes SIGTERM on and returns the app's
-// exit status. In a container it is proven by the corpus live test (an edit served by the
+// alone (no inotify watch set below them), follows folders made and removed, waits for a
+// crashed app's next change, and passes SIGTERM on and returns the app's exit status. In a container it is proven by the corpus live test (an edit served by the
 // same container) and timed by bench/watch.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { restarterCommand, restarterSource } from '../../core/render/watch-restarter.ts';
@@ -91,6 +91,43 @@ describe('watch restarter', () => {
     writeFileSync(join(root, 'lib', 'util.js'), 'export {};\n');
     await until('the restart after a nested edit', () => starts(root) === 4);
 
+    child!.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('watches each source folder once and nothing below node_modules or the app\'s writable folders', async () => {
+    const root = makeTempDir('wpsn-restarter-');
+    writeFileSync(join(root, 'app.mjs'), APP);
+    for (const dir of ['src/routes', 'src/lib', 'node_modules/a/lib', 'node_modules/b/dist/esm', 'node_modules/@s/c', 'uploads/x/y']) mkdirSync(join(root, dir), { recursive: true });
+    const run = startRestarter(root);
+    await until('the first start', () => starts(root) === 1);
+    await sleep(200);
+    // The supervisor's inotify watches, one line each in /proc/PID/fdinfo of its inotify descriptor
+    // (Linux): root, src, src/routes, src/lib. A recursive watch would add the 8 folders below
+    // node_modules and uploads.
+    const fdinfo = `/proc/${child!.pid}/fdinfo`;
+    const watches = readdirSync(fdinfo).reduce((n, fd) => {
+      try {
+        return n + (readFileSync(join(fdinfo, fd), 'utf8').match(/^inotify wd:/gm)?.length ?? 0);
+      } catch {
+        return n;
+      }
+    }, 0);
+    expect(watches, run.output()).toBe(4);
+
+    // A folder removed and made again is still watched: an edit inside it restarts the app.
+    rmSync(join(root, 'src', 'lib'), { recursive: true });
+    await until('the restart after a removed folder', () => starts(root) === 2);
+    await sleep(200);
+    mkdirSync(join(root, 'src', 'lib'));
+    await until('the restart after the folder came back', () => starts(root) === 3);
+    await sleep(200);
+    writeFileSync(join(root, 'src', 'lib', 'util.js'), 'export {};\n');
+    await until('the restart after an edit in it', () => starts(root) === 4);
+    // Node's own writes below node_modules still restart nothing.
+    writeFileSync(join(root, 'node_modules', 'a', 'lib', 'index.js'), 'export {};\n');
+    await sleep(300);
+    expect(starts(root), run.output()).toBe(4);
     child!.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });
