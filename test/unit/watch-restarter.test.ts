@@ -132,6 +132,17 @@ describe('watch restarter', () => {
     expect(await run.exited).toBe(0);
   });
 
+  it('stops with the reason when the folder to watch is missing, rather than watching nothing', async () => {
+    const root = join(makeTempDir('wpsn-restarter-'), 'missing');
+    const [, ...args] = restarterCommand(['node', 'app.mjs'], { root, ignore: [] });
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child!.once('exit', (c) => resolve(c)));
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/\[watch\] .*ENOENT.*missing/);
+  });
+
   it('a crashed app waits for the next change, then starts again', async () => {
     const root = makeTempDir('wpsn-restarter-');
     writeFileSync(join(root, 'app.mjs'), APP);
