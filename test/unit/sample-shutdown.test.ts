@@ -7,13 +7,13 @@
 // The live tests run the same file against the real Redis.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveModel } from '../../core/model.ts';
 import { renderAppFiles } from '../../core/render/files.ts';
 import { resolveSpec } from '../../core/spec.ts';
+import { freePort } from '../live/helpers/run.ts';
 import { makeTempDir, removeTempDirs } from './helpers/cli.ts';
 
 afterAll(() => removeTempDirs());
@@ -31,15 +31,6 @@ export function createClient() {
   };
 }
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number, path: string, agent: Agent): Promise<{ status: number; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
