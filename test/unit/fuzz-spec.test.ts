@@ -68,7 +68,7 @@ const ruled = (rule: Rule): fc.Arbitrary<string> =>
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 2 });
 
 /** Values YAML 1.1 or 1.2 readers take for something else (booleans, numbers, dates, nulls). */
-const TRICKY_NAMES = ['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'null', '0777', '012', '1_000', '0x1f', '0o17', '0b101', '1e3', '1e-3', '2001-12-14', '22', '1', 'inf', 'nan', '_', '0', 'x', 'a-b_c'];
+const TRICKY_NAMES = ['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'null', '0777', '012', '1_000', '0x1f', '0o17', '0b101', '1e3', '1e-3', '2001-12-14', '22', '1', 'inf', 'nan', '_', '0', 'x', 'a-b_c', 'do', 'done', 'fi', 'esac', 'in'];
 
 /** Compose project, service, volume and network names: [a-z0-9][a-z0-9_-]*, at most 63 characters. */
 const resourceName: fc.Arbitrary<string> = fc.oneof(
@@ -127,7 +127,7 @@ const projectFolder = fc
 
 const bind = fc.oneof(fc.constantFrom('127.0.0.1', '0.0.0.0', '::', '::1', '::ffff:127.0.0.1', 'fe80::1'), fc.ipV4(), fc.ipV6());
 
-const dbIdentifier = fc.oneof(fc.constantFrom('app', 'yes', 'on', '_', 'no'), fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/));
+const dbIdentifier = fc.oneof(fc.constantFrom('app', 'yes', 'on', '_', 'no', 'do', 'done', 'then', 'fi', 'in'), fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/));
 
 const extraService = fc.record(
   {

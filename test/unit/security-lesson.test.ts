@@ -58,6 +58,10 @@ describe('shellWord and shellQuote', () => {
     expect(shellWord('node:24-bookworm-slim')).toBe('node:24-bookworm-slim');
     expect(shellWord('http://[::1]:3000/')).toBe("'http://[::1]:3000/'");
   });
+  it.each(['do', 'done', 'then', 'fi', 'esac', 'in', 'time'])('quotes the reserved word %s, which shellcheck flags even as an argument', (word) => {
+    expect(shellWord(word)).toBe(`'${word}'`);
+    expect(shellWord(`${word}s`)).toBe(`${word}s`);
+  });
 });
 
 /** The model of a lesson for values the schema accepts, then bent to values it would refuse. */
