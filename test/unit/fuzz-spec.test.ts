@@ -53,6 +53,8 @@ type Obj = Record<string, any>;
 
 const RUNS = Number(process.env['WPSN_FUZZ_RUNS'] ?? '') || 200;
 const SEED = Number(process.env['WPSN_FUZZ_SEED'] ?? '') || randomBytes(4).readInt32LE(0);
+/** Put in the message of every check over the generated specs, so a failure in CI says how to replay it. */
+const REPLAY = `seed ${SEED}, replay with WPSN_FUZZ_SEED=${SEED}`;
 /** Specs whose output is also rendered in a child process with another locale and time zone. */
 const LOCALE_SAMPLE = 12;
 
@@ -672,7 +674,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
       writeFileSync(join(dir, 'docker-compose.yml'), text);
       for (const m of text.matchAll(/file: "\.\/(secrets\/[^"]+)"/g)) writeFileSync(join(dir, m[1]!), 'x\n');
       const r = spawnSync('docker', ['compose', '-f', 'docker-compose.yml', 'config', '-q'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-      expect(r.status, `docker compose config -q:\n${r.stderr}\n${text}`).toBe(0);
+      expect(r.status, `docker compose config -q (${REPLAY}):\n${r.stderr}\n${text}`).toBe(0);
     }
   });
 
@@ -690,7 +692,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
       encoding: 'utf8',
       timeout: 120_000,
     });
-    expect(syntax.status, `bash -n:\n${syntax.stdout}${syntax.stderr}`).toBe(0);
+    expect(syntax.status, `bash -n (${REPLAY}):\n${syntax.stdout}${syntax.stderr}`).toBe(0);
 
     const shapes = [...stats.shapes.entries()].map(([key, text]) => {
       const path = join(dir, `shape-${sha(key).slice(0, 16)}.sh`);
@@ -706,7 +708,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
     for (let i = 0; i < batches.length; i++) {
       const rc = readFileSync(join(dir, `sc-${i}.rc`), 'utf8').trim();
       const out = readFileSync(join(dir, `sc-${i}.out`), 'utf8');
-      expect(rc, `shellcheck:\n${out}`).toBe('0');
+      expect(rc, `shellcheck (${REPLAY}):\n${out}`).toBe('0');
     }
     console.info(`fuzz: bash -n on ${all.length} distinct scripts; shellcheck on ${shapes.length} script shapes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     // The check can fail: shellcheck flags a script with an unquoted expansion.
@@ -734,7 +736,7 @@ describe('fuzz: every valid StackSpec gives valid, safe, deterministic output', 
       }
       process.exit(bad ? 1 : 0);`;
     const r = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', checker, ...files], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, `${r.stdout}${r.stderr}\n${files.length} files`).toBe(0);
+    expect(r.status, `${r.stdout}${r.stderr}\n${files.length} files (${REPLAY})`).toBe(0);
     // Not vacuous: a broken module fails the same check.
     writeFileSync(join(dir, 'broken.mjs'), "const healthPath = '/it's';\n");
     const broken = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', checker, join(dir, 'broken.mjs')], { encoding: 'utf8' });
