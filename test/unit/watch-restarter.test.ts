@@ -2,8 +2,9 @@
 // folder of its own standing in for /app: it starts the app, starts it again once per
 // change (a burst of writes is one restart), leaves the app's own writes and node_modules
 // alone (no inotify watch set below them), follows folders made and removed, waits for a
-// crashed app's next change, and passes SIGTERM on and returns the app's exit status. In a container it is proven by the corpus live test (an edit served by the
-// same container) and timed by bench/watch.ts.
+// crashed app's next change, and passes SIGTERM on and returns the app's exit status. In a
+// container it is proven by the corpus live test (an edit served by the same container) and
+// timed by bench/watch.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
