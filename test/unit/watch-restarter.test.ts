@@ -14,9 +14,15 @@ import { makeTempDir, removeTempDirs } from './helpers/cli.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An app that logs each start, writes to its writable folder and node_modules, and exits 0 on SIGTERM (or `code` when told to crash). */
+/**
+ * An app that logs each start, writes to its writable folder and node_modules, and exits 0 on
+ * SIGTERM (or `code` when told to crash). Its SIGTERM handler is in place before it logs the
+ * start: the tests send SIGTERM as soon as they see that line, and a signal in between would
+ * end the app by the signal (143), which the supervisor rightly passes on.
+ */
 const APP = `
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+process.on('SIGTERM', () => process.exit(0));
 mkdirSync('uploads', { recursive: true });
 appendFileSync('uploads/starts.log', 'start\\n');
 writeFileSync('uploads/file', String(Date.now()));
@@ -25,7 +31,6 @@ writeFileSync('node_modules/.cache/file', String(Date.now()));
 let crash = '';
 try { crash = readFileSync('crash', 'utf8').trim(); } catch {}
 if (crash) process.exit(Number(crash));
-process.on('SIGTERM', () => process.exit(0));
 setInterval(() => {}, 1000);
 `;
 
